@@ -1,0 +1,244 @@
+//! Loading small tabular data sets (feature `std`): CSV files with a header row whose last
+//! column is the target, feature standardization, and batching with a partial last batch.
+
+use std::path::Path;
+use std::vec::Vec;
+
+use crate::{Error, Matrix, Result, Scalar};
+
+/// Rows of `D` features and one target each.
+///
+/// # Examples
+/// ```
+/// use ctensor::data::Dataset;
+/// let ds = Dataset::<2, f32>::parse_csv("a,b,y\n1,2,0\n3,4,1\n")?;
+/// assert_eq!(ds.len(), 2);
+/// assert_eq!(ds.features[1], [3.0, 4.0]);
+/// assert_eq!(ds.targets, [0.0, 1.0]);
+/// # Ok::<(), ctensor::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Dataset<const D: usize, T = f32> {
+    /// One array of features per row.
+    pub features: Vec<[T; D]>,
+    /// One target per row (a class index for classification).
+    pub targets: Vec<T>,
+}
+
+impl<const D: usize, T: Scalar> Dataset<D, T> {
+    /// Parses CSV text: a header line, then rows of `D` features and a target, all numbers.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] naming the line of a row with the wrong number of fields, a field that
+    /// is not a number, or a NaN or infinite value.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::data::Dataset;
+    /// let err = Dataset::<2, f64>::parse_csv("a,b,y\n1,2\n").unwrap_err();
+    /// assert_eq!(err.to_string(), "line 2: expected D features and a target");
+    /// ```
+    pub fn parse_csv(text: &str) -> Result<Self> {
+        let mut ds = Self {
+            features: Vec::new(),
+            targets: Vec::new(),
+        };
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let line_no = i + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut row = [T::ZERO; D];
+            let mut fields = line.split(',');
+            for x in &mut row {
+                *x = parse_field(fields.next(), line_no)?;
+            }
+            let target = parse_field(fields.next(), line_no)?;
+            if fields.next().is_some() {
+                return Err(Error::Parse {
+                    line: line_no,
+                    what: "expected D features and a target",
+                });
+            }
+            ds.features.push(row);
+            ds.targets.push(target);
+        }
+        Ok(ds)
+    }
+
+    /// Reads and parses a CSV file (see [`Dataset::parse_csv`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read, [`Error::Parse`] as in `parse_csv`.
+    ///
+    /// # Examples
+    /// ```
+    /// let path = std::env::temp_dir().join("ctensor-doc.csv");
+    /// std::fs::write(&path, "x,y\n0.5,1\n")?;
+    /// let ds = ctensor::data::Dataset::<1, f32>::from_csv_file(&path)?;
+    /// assert_eq!(ds.targets, [1.0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_file(path: impl AsRef<Path>) -> Result<Self> {
+        Self::parse_csv(&std::fs::read_to_string(path)?)
+    }
+
+    /// Number of rows.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(ctensor::data::Dataset::<3, f32>::default().len(), 0);
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// `true` when there are no rows.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(ctensor::data::Dataset::<3, f32>::default().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// Multiplies every feature by `k` (e.g. `1/16` for 4-bit pixel values).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut ds = ctensor::data::Dataset::<1, f32>::parse_csv("x,y\n16,0\n")?;
+    /// ds.scale(1.0 / 16.0);
+    /// assert_eq!(ds.features[0], [1.0]);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn scale(&mut self, k: T) {
+        for x in self.features.iter_mut().flatten() {
+            *x *= k;
+        }
+    }
+
+    /// Copies rows `order[start..start + B]` into `x` (and their targets into `y`) and
+    /// returns how many rows were copied: `B` except for a last, partial batch.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Matrix, data::Dataset};
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n1,0\n2,1\n3,0\n")?;
+    /// let (mut x, mut y) = (Matrix::<2, 1>::zeros(), [0.0; 2]);
+    /// assert_eq!(ds.fill_batch(&[2, 0, 1], 2, &mut x, &mut y), 1);
+    /// assert_eq!(x[0], [2.0]);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn fill_batch<const B: usize>(
+        &self,
+        order: &[usize],
+        start: usize,
+        x: &mut Matrix<B, D, T>,
+        y: &mut [T; B],
+    ) -> usize {
+        let rows = order.get(start..).unwrap_or(&[]);
+        let n = rows.len().min(B);
+        for (i, &r) in rows[..n].iter().enumerate() {
+            x[i] = self.features[r];
+            y[i] = self.targets[r];
+        }
+        n
+    }
+}
+
+fn parse_field<T: Scalar>(field: Option<&str>, line: usize) -> Result<T> {
+    let field = field.ok_or(Error::Parse {
+        line,
+        what: "expected D features and a target",
+    })?;
+    let v: f64 = field.trim().parse().map_err(|_| Error::Parse {
+        line,
+        what: "a field is not a number",
+    })?;
+    if !v.is_finite() {
+        return Err(Error::Parse {
+            line,
+            what: "NaN or infinite value",
+        });
+    }
+    Ok(T::from_f64(v))
+}
+
+/// Per-feature standardization `(x - mean) / std`, fitted on one data set (the training split)
+/// and applied to others. A feature with zero deviation is only centered.
+///
+/// # Examples
+/// ```
+/// use ctensor::data::{Dataset, Standardizer};
+/// let mut ds = Dataset::<1, f64>::parse_csv("x,y\n1,0\n3,0\n")?;
+/// let s = Standardizer::fit(&ds);
+/// s.apply(&mut ds);
+/// assert_eq!(ds.features, [[-1.0], [1.0]]);
+/// # Ok::<(), ctensor::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardizer<const D: usize, T = f32> {
+    /// Mean of each feature.
+    pub mean: [T; D],
+    /// Population standard deviation of each feature (1 where it was 0).
+    pub std: [T; D],
+}
+
+impl<const D: usize, T: Scalar> Standardizer<D, T> {
+    /// Fits means and deviations (computed in `f64`).
+    ///
+    /// # Examples
+    /// ```
+    /// # use ctensor::data::{Dataset, Standardizer};
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n2,0\n2,0\n")?;
+    /// assert_eq!(Standardizer::fit(&ds).std, [1.0]);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    #[must_use]
+    pub fn fit(ds: &Dataset<D, T>) -> Self {
+        let n = ds.len().max(1) as f64;
+        let mut mean = [0.0f64; D];
+        for row in &ds.features {
+            for (m, &x) in mean.iter_mut().zip(row) {
+                *m += x.to_f64() / n;
+            }
+        }
+        let mut var = [0.0f64; D];
+        for row in &ds.features {
+            for ((v, &m), &x) in var.iter_mut().zip(&mean).zip(row) {
+                *v += (x.to_f64() - m).powi(2) / n;
+            }
+        }
+        Self {
+            mean: mean.map(T::from_f64),
+            std: var.map(|v| {
+                if v > 0.0 {
+                    T::from_f64(v.sqrt())
+                } else {
+                    T::ONE
+                }
+            }),
+        }
+    }
+
+    /// Standardizes `ds` in place.
+    ///
+    /// # Examples
+    /// ```
+    /// # use ctensor::data::{Dataset, Standardizer};
+    /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n5,0\n")?;
+    /// Standardizer { mean: [1.0], std: [2.0] }.apply(&mut ds);
+    /// assert_eq!(ds.features, [[2.0]]);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn apply(&self, ds: &mut Dataset<D, T>) {
+        for row in &mut ds.features {
+            for ((x, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+                *x = (*x - m) / s;
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Weights to and from bytes: a versioned, little-endian, checksummed format whose length is
+//! a compile-time constant of the network's type.
+//!
+//! ```text
+//! offset  size  field
+//!      0     4  magic "CTNS"
+//!      4     2  format version (u16 LE), currently 1
+//!      6     1  scalar tag: 1 = f32, 2 = f64
+//!      7     1  reserved, 0
+//!      8    12  D, H, K (u32 LE each)
+//!     20     *  W1 (D x H, row-major), b1 (H), W2 (H x K, row-major), b2 (K), LE scalars
+//!    end-4   4  CRC-32 (IEEE) of every byte before it (u32 LE)
+//! ```
+
+use crate::{Error, Mlp, Result, Scalar};
+
+/// The magic bytes a weights file starts with.
+pub const MAGIC: [u8; 4] = *b"CTNS";
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u16 = 1;
+/// Bytes before the parameters.
+pub const HEADER_LEN: usize = 20;
+/// Bytes of the trailing checksum.
+pub const CHECKSUM_LEN: usize = 4;
+
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// CRC-32 (IEEE 802.3, as zlib and PNG) of `bytes`.
+///
+/// # Examples
+/// ```
+/// assert_eq!(ctensor::io::crc32(b"123456789"), 0xCBF4_3926);
+/// ```
+#[must_use]
+pub const fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    let mut i = 0;
+    while i < bytes.len() {
+        crc = CRC_TABLE[((crc ^ bytes[i] as u32) & 0xFF) as usize] ^ (crc >> 8);
+        i += 1;
+    }
+    !crc
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> {
+    /// The exact length in bytes of this network's weights file.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// assert_eq!(Mlp::<64, 32, 10>::BYTE_LEN, 20 + 4 * (64 * 32 + 32 + 32 * 10 + 10) + 4);
+    /// static BUF: [u8; Mlp::<2, 2, 2>::BYTE_LEN] = [0; Mlp::<2, 2, 2>::BYTE_LEN];
+    /// ```
+    pub const BYTE_LEN: usize = HEADER_LEN + Self::LEN * T::BYTES + CHECKSUM_LEN;
+
+    /// Writes the weights file into `out`, which must be exactly [`Mlp::BYTE_LEN`] long.
+    ///
+    /// # Errors
+    /// [`Error::WeightsLength`] if `out` has another length (then nothing is written).
+    ///
+    /// # Examples
+    /// ```
+    /// let net = ctensor::Mlp::<2, 3, 1>::zeros();
+    /// let mut buf = [0u8; ctensor::Mlp::<2, 3, 1>::BYTE_LEN];
+    /// net.write_bytes(&mut buf)?;
+    /// assert_eq!(&buf[..4], b"CTNS");
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn write_bytes(&self, out: &mut [u8]) -> Result<()> {
+        if out.len() != Self::BYTE_LEN {
+            return Err(Error::WeightsLength {
+                expected: Self::BYTE_LEN,
+                found: out.len(),
+            });
+        }
+        out[..4].copy_from_slice(&MAGIC);
+        out[4..6].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out[6] = T::TAG;
+        out[7] = 0;
+        for (i, dim) in [D, H, K].into_iter().enumerate() {
+            // Shapes above u32::MAX cannot exist in memory as arrays of f32 on any target
+            // this crate supports; saturate rather than wrap if one ever does.
+            let dim = u32::try_from(dim).unwrap_or(u32::MAX);
+            out[8 + 4 * i..12 + 4 * i].copy_from_slice(&dim.to_le_bytes());
+        }
+        let body = &mut out[HEADER_LEN..Self::BYTE_LEN - CHECKSUM_LEN];
+        let values = self.tensors().into_iter().flatten();
+        for (chunk, &x) in body.chunks_exact_mut(T::BYTES).zip(values) {
+            x.write_le(chunk);
+        }
+        let crc = crc32(&out[..Self::BYTE_LEN - CHECKSUM_LEN]);
+        out[Self::BYTE_LEN - CHECKSUM_LEN..].copy_from_slice(&crc.to_le_bytes());
+        Ok(())
+    }
+
+    /// The weights file as an array whose length `N` must be [`Mlp::BYTE_LEN`]: a wrong
+    /// length does not compile.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// let bytes: [u8; Mlp::<2, 3, 1>::BYTE_LEN] = Mlp::<2, 3, 1>::zeros().to_bytes();
+    /// assert_eq!(bytes[6], 1); // f32
+    /// ```
+    #[must_use]
+    pub fn to_bytes<const N: usize>(&self) -> [u8; N] {
+        const {
+            assert!(
+                N == Self::BYTE_LEN,
+                "byte array length must be Mlp::BYTE_LEN"
+            )
+        };
+        let mut out = [0u8; N];
+        // Cannot fail: the length was checked at compile time.
+        let _ = self.write_bytes(&mut out);
+        out
+    }
+
+    /// Checks a weights file against this network type: length, magic, version, scalar
+    /// type, shape and checksum, in that order. Reads nothing into a network.
+    ///
+    /// # Errors
+    /// The first check that fails: [`Error::WeightsLength`], [`Error::WeightsMagic`],
+    /// [`Error::WeightsVersion`], [`Error::WeightsScalar`], [`Error::WeightsShape`],
+    /// [`Error::WeightsChecksum`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Error, Mlp};
+    /// let bytes: [u8; Mlp::<2, 3, 1>::BYTE_LEN] = Mlp::<2, 3, 1>::zeros().to_bytes();
+    /// assert!(Mlp::<2, 3, 1>::validate_bytes(&bytes).is_ok());
+    /// assert!(matches!(Mlp::<3, 2, 1>::validate_bytes(&bytes), Err(Error::WeightsShape { .. })));
+    /// ```
+    pub fn validate_bytes(bytes: &[u8]) -> Result<()> {
+        if bytes.len() != Self::BYTE_LEN {
+            // A file of another shape has another length: say which shape when we can.
+            if bytes.len() >= HEADER_LEN && bytes[..4] == MAGIC {
+                Self::check_header(bytes)?;
+            }
+            return Err(Error::WeightsLength {
+                expected: Self::BYTE_LEN,
+                found: bytes.len(),
+            });
+        }
+        Self::check_header(bytes)?;
+        let stored = read_u32(bytes, Self::BYTE_LEN - CHECKSUM_LEN);
+        let computed = crc32(&bytes[..Self::BYTE_LEN - CHECKSUM_LEN]);
+        if stored != computed {
+            return Err(Error::WeightsChecksum { stored, computed });
+        }
+        Ok(())
+    }
+
+    fn check_header(bytes: &[u8]) -> Result<()> {
+        if bytes[..4] != MAGIC {
+            return Err(Error::WeightsMagic);
+        }
+        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+        if version != FORMAT_VERSION {
+            return Err(Error::WeightsVersion(version));
+        }
+        if bytes[6] != T::TAG {
+            return Err(Error::WeightsScalar {
+                expected: T::NAME,
+                found_tag: bytes[6],
+            });
+        }
+        let found = [read_u32(bytes, 8), read_u32(bytes, 12), read_u32(bytes, 16)];
+        if found.map(|d| d as usize) != [D, H, K] {
+            return Err(Error::WeightsShape {
+                expected: [D, H, K],
+                found,
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces this network's parameters with those of a weights file, after checking it
+    /// whole ([`Mlp::validate_bytes`]): on error the network is unchanged. No stack
+    /// temporary of the network's size is made, so this suits large models.
+    ///
+    /// # Errors
+    /// As [`Mlp::validate_bytes`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// let mut a = Mlp::<2, 3, 1, f64>::zeros();
+    /// a.b2[0] = 1.5;
+    /// let mut buf = vec![0u8; Mlp::<2, 3, 1, f64>::BYTE_LEN];
+    /// a.write_bytes(&mut buf)?;
+    /// let mut b = Mlp::<2, 3, 1, f64>::zeros();
+    /// b.read_bytes(&buf)?;
+    /// assert_eq!(a, b);
+    /// buf[30] ^= 1;
+    /// assert!(b.read_bytes(&buf).is_err());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn read_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        Self::validate_bytes(bytes)?;
+        let body = &bytes[HEADER_LEN..Self::BYTE_LEN - CHECKSUM_LEN];
+        let values = self.tensors_mut().into_iter().flatten();
+        for (x, chunk) in values.zip(body.chunks_exact(T::BYTES)) {
+            *x = T::read_le(chunk);
+        }
+        Ok(())
+    }
+
+    /// A network from a weights file held in an array of exactly [`Mlp::BYTE_LEN`] bytes
+    /// (e.g. `include_bytes!` or a `static` in flash); a wrong length does not compile.
+    ///
+    /// # Errors
+    /// As [`Mlp::validate_bytes`] (all but the length, which is checked at compile time).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// let bytes: [u8; Mlp::<2, 3, 1>::BYTE_LEN] = Mlp::<2, 3, 1>::zeros().to_bytes();
+    /// assert_eq!(Mlp::<2, 3, 1>::from_bytes(&bytes)?, Mlp::zeros());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn from_bytes<const N: usize>(bytes: &[u8; N]) -> Result<Self> {
+        const {
+            assert!(
+                N == Self::BYTE_LEN,
+                "byte array length must be Mlp::BYTE_LEN"
+            )
+        };
+        let mut net = Self::zeros();
+        net.read_bytes(bytes)?;
+        Ok(net)
+    }
+
+    /// The weights file as a `Vec`.
+    ///
+    /// # Examples
+    /// ```
+    /// let v = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+    /// assert_eq!(v.len(), ctensor::Mlp::<2, 3, 1>::BYTE_LEN);
+    /// ```
+    #[cfg(feature = "alloc")]
+    #[must_use]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec![0u8; Self::BYTE_LEN];
+        // Cannot fail: the buffer has the right length.
+        let _ = self.write_bytes(&mut out);
+        out
+    }
+
+    /// Saves the weights file to `path`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be written.
+    ///
+    /// # Examples
+    /// ```
+    /// let path = std::env::temp_dir().join("ctensor-doc-save.bin");
+    /// ctensor::Mlp::<2, 3, 1>::zeros().save(&path)?;
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        std::fs::write(path, self.to_vec())?;
+        Ok(())
+    }
+
+    /// Loads a weights file from `path` into a network built on the heap.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read, else as [`Mlp::validate_bytes`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// let path = std::env::temp_dir().join("ctensor-doc-load.bin");
+    /// Mlp::<2, 3, 1>::zeros().save(&path)?;
+    /// let net = Mlp::<2, 3, 1>::load(&path)?;
+    /// assert!(Mlp::<3, 3, 1>::load(&path).is_err());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<alloc::boxed::Box<Self>> {
+        let bytes = std::fs::read(path)?;
+        let mut net = Self::boxed_zeros();
+        net.read_bytes(&bytes)?;
+        Ok(net)
+    }
+}

@@ -1,0 +1,117 @@
+//! [`Label<K>`]: a class index that can only hold `0..K`.
+
+use crate::{Error, Result};
+
+/// A class label of a `K`-class problem, checked once when made: it always holds `0..K`.
+///
+/// Training steps take `Label<K>`s, so they need no range check and cannot panic on a bad
+/// label. Labels of a `K`-class problem cannot be used with a network of another `K`.
+///
+/// # Examples
+/// ```
+/// use ctensor::Label;
+/// let seven = Label::<10>::new(7)?;
+/// assert_eq!(seven.get(), 7);
+/// assert!(Label::<10>::new(10).is_err());
+/// const ZERO: Label<3> = Label::new_const(0);
+/// assert_eq!(ZERO.get(), 0);
+/// # Ok::<(), ctensor::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Label<const K: usize>(usize);
+
+impl<const K: usize> Label<K> {
+    /// The number of classes, `K`.
+    pub const CLASSES: usize = K;
+
+    /// Checks that `class < K`.
+    ///
+    /// # Errors
+    /// [`Error::LabelOutOfRange`] if `class >= K`.
+    ///
+    /// # Examples
+    /// ```
+    /// assert!(ctensor::Label::<2>::new(1).is_ok());
+    /// ```
+    pub const fn new(class: usize) -> Result<Self> {
+        if class < K {
+            Ok(Self(class))
+        } else {
+            Err(Error::LabelOutOfRange {
+                label: class,
+                classes: K,
+            })
+        }
+    }
+
+    /// For constants: a label checked at compile time when used in a `const` item.
+    ///
+    /// # Panics
+    /// If `class >= K` (at compile time in a `const` context).
+    ///
+    /// # Examples
+    /// ```
+    /// const L: ctensor::Label<4> = ctensor::Label::new_const(3);
+    /// assert_eq!(L.get(), 3);
+    /// ```
+    #[must_use]
+    pub const fn new_const(class: usize) -> Self {
+        assert!(class < K, "label out of range");
+        Self(class)
+    }
+
+    /// The class index, always `< K`.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(ctensor::Label::<5>::new(4).unwrap().get(), 4);
+    /// ```
+    #[must_use]
+    pub const fn get(self) -> usize {
+        self.0
+    }
+
+    /// The index of the largest element of `scores` (the first one on ties; NaN is never
+    /// the largest unless every element is NaN, then `0`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Label;
+    /// assert_eq!(Label::argmax(&[0.1, 0.7, 0.2]).get(), 1);
+    /// ```
+    #[must_use]
+    pub fn argmax<T: PartialOrd>(scores: &[T; K]) -> Self {
+        let mut best = 0;
+        for (i, s) in scores.iter().enumerate() {
+            // `!(s <= best)` would prefer NaN; `s > best` skips it.
+            if *s > scores[best] || (scores[best] != scores[best] && *s == *s) {
+                best = i;
+            }
+        }
+        Self(best)
+    }
+}
+
+impl<const K: usize> TryFrom<usize> for Label<K> {
+    type Error = Error;
+    fn try_from(class: usize) -> Result<Self> {
+        Self::new(class)
+    }
+}
+
+impl<const K: usize> From<Label<K>> for usize {
+    fn from(l: Label<K>) -> usize {
+        l.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argmax_ignores_nan() {
+        assert_eq!(Label::argmax(&[f32::NAN, 1.0, 3.0, 2.0]).get(), 2);
+        assert_eq!(Label::argmax(&[1.0, 1.0]).get(), 0);
+    }
+}
