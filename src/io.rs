@@ -130,7 +130,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             assert!(
                 N == Self::BYTE_LEN,
                 "byte array length must be Mlp::BYTE_LEN"
-            )
+            );
         };
         let mut out = [0u8; N];
         // Cannot fail: the length was checked at compile time.
@@ -246,7 +246,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             assert!(
                 N == Self::BYTE_LEN,
                 "byte array length must be Mlp::BYTE_LEN"
-            )
+            );
         };
         let mut net = Self::zeros();
         net.read_bytes(bytes)?;

@@ -84,7 +84,8 @@ impl<const K: usize> Label<K> {
         let mut best = 0;
         for (i, s) in scores.iter().enumerate() {
             // `!(s <= best)` would prefer NaN; `s > best` skips it.
-            if *s > scores[best] || (scores[best] != scores[best] && *s == *s) {
+            let best_is_nan = scores[best].partial_cmp(&scores[best]).is_none();
+            if *s > scores[best] || (best_is_nan && s.partial_cmp(s).is_some()) {
                 best = i;
             }
         }

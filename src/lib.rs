@@ -61,7 +61,10 @@
     clippy::module_name_repetitions,
     clippy::float_cmp,
     clippy::return_self_not_must_use,
-    clippy::needless_range_loop
+    clippy::needless_range_loop,
+    clippy::inline_always,
+    clippy::struct_field_names,
+    clippy::cast_lossless
 )]
 
 #[cfg(not(any(feature = "std", feature = "libm")))]

@@ -395,8 +395,8 @@ impl<T: Scalar> StepStats<T> {
 ///
 /// # Examples
 /// ```
-/// let ws = ctensor::Workspace::<32, 64, 32, 10>::boxed_zeros();
-/// assert_eq!(ws.grads.w1.as_flattened().len(), 64 * 32);
+/// let ws = ctensor::Workspace::<8, 16, 4, 2>::zeros();
+/// assert_eq!(ws.grads.w1.as_flattened().len(), 16 * 4);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Workspace<const B: usize, const D: usize, const H: usize, const K: usize, T = f32> {

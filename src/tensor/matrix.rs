@@ -456,10 +456,12 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::op_ref)] // the by-reference operators are what is tested
     fn elementwise_ops() {
         let a = Matrix::from_array([[1.0, 2.0], [3.0, 4.0]]);
         let b = Matrix::splat(1.0);
-        assert_eq!((&a + &b)[(1, 1)], 5.0);
+        let sum = &a + &b;
+        assert_eq!(sum[(1, 1)], 5.0);
         assert_eq!((a - b)[(0, 0)], 0.0);
         assert_eq!((-a * 2.0)[(1, 0)], -6.0);
         let mut c = a;
