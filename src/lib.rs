@@ -87,6 +87,11 @@ mod tensor;
 #[cfg(feature = "std")]
 pub mod data;
 
+/// The README's code examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{Error, Result};
 pub use label::Label;
 pub use nn::activation::{
