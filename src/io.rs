@@ -12,7 +12,7 @@
 //!    end-4   4  CRC-32 (IEEE) of every byte before it (u32 LE)
 //! ```
 
-use crate::{Error, Mlp, Result, Scalar};
+use crate::{Error, Matrix, Mlp, Result, Scalar, Vector};
 
 /// The magic bytes a weights file starts with.
 pub const MAGIC: [u8; 4] = *b"CTNS";
@@ -306,5 +306,300 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let mut net = Self::boxed_zeros();
         net.read_bytes(&bytes)?;
         Ok(net)
+    }
+}
+
+/// The header checks of [`Mlp::validate_bytes`] (magic, version, scalar tag, shape), usable
+/// in `const` items. `bytes` must be at least [`HEADER_LEN`] long.
+const fn check_header_const(
+    bytes: &[u8],
+    tag: u8,
+    name: &'static str,
+    expected: [usize; 3],
+) -> Result<()> {
+    if bytes[0] != MAGIC[0] || bytes[1] != MAGIC[1] || bytes[2] != MAGIC[2] || bytes[3] != MAGIC[3]
+    {
+        return Err(Error::WeightsMagic);
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version != FORMAT_VERSION {
+        return Err(Error::WeightsVersion(version));
+    }
+    if bytes[6] != tag {
+        return Err(Error::WeightsScalar {
+            expected: name,
+            found_tag: bytes[6],
+        });
+    }
+    let found = [
+        read_u32_const(bytes, 8),
+        read_u32_const(bytes, 12),
+        read_u32_const(bytes, 16),
+    ];
+    if found[0] as usize != expected[0]
+        || found[1] as usize != expected[1]
+        || found[2] as usize != expected[2]
+    {
+        return Err(Error::WeightsShape { expected, found });
+    }
+    Ok(())
+}
+
+const fn read_u32_const(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// [`Mlp::validate_bytes`] for `const` items: the same checks in the same order, with the
+/// same errors. `byte_len` is the network's [`Mlp::BYTE_LEN`].
+const fn validate_bytes_const(
+    bytes: &[u8],
+    byte_len: usize,
+    tag: u8,
+    name: &'static str,
+    expected: [usize; 3],
+) -> Result<()> {
+    if bytes.len() != byte_len {
+        if bytes.len() >= HEADER_LEN
+            && bytes[0] == MAGIC[0]
+            && bytes[1] == MAGIC[1]
+            && bytes[2] == MAGIC[2]
+            && bytes[3] == MAGIC[3]
+            && let Err(e) = check_header_const(bytes, tag, name, expected)
+        {
+            return Err(e);
+        }
+        return Err(Error::WeightsLength {
+            expected: byte_len,
+            found: bytes.len(),
+        });
+    }
+    if let Err(e) = check_header_const(bytes, tag, name, expected) {
+        return Err(e);
+    }
+    let stored = read_u32_const(bytes, byte_len - CHECKSUM_LEN);
+    let (body, _) = bytes.split_at(byte_len - CHECKSUM_LEN);
+    let computed = crc32(body);
+    if stored != computed {
+        return Err(Error::WeightsChecksum { stored, computed });
+    }
+    Ok(())
+}
+
+/// A `const fn` weights decoder for one concrete scalar type (`const fn`s cannot call the
+/// [`Scalar`] trait's methods, so there is one per type).
+macro_rules! const_decoder {
+    ($t:ident, $tag:expr, $read:ident) => {
+        /// Reads the little-endian scalar at `bytes[at..]`.
+        const fn $read(bytes: &[u8], at: usize) -> $t {
+            let mut raw = [0u8; core::mem::size_of::<$t>()];
+            let mut i = 0;
+            while i < raw.len() {
+                raw[i] = bytes[at + i];
+                i += 1;
+            }
+            <$t>::from_le_bytes(raw)
+        }
+
+        impl<const D: usize, const H: usize, const K: usize> Mlp<D, H, K, $t> {
+            #[doc = concat!(
+                "A network decoded from a weights file at compile time: a `const fn`, so that a ",
+                "model can be a `static` in flash built from `include_bytes!`, with no copy in ",
+                "RAM and no parsing code in the firmware.\n\n",
+                "It makes the checks of [`Mlp::validate_bytes`] (length, magic, version, scalar ",
+                "type, shape, CRC-32) in the same order, with the same errors. In a `static` or ",
+                "`const` item, turn an `Err` into a compile error with `panic!` (see the ",
+                "example). At run time prefer [`Mlp::read_bytes`] into an existing network: this ",
+                "returns the network by value, which puts it on the stack.\n\n",
+                "Defined for `f32` and `f64` (this one reads `", stringify!($t), "` files).\n\n",
+                "# Errors\n",
+                "As [`Mlp::validate_bytes`].\n\n",
+                "# Examples\n",
+                "```\n",
+                "use ctensor::{Error, Mlp};\n",
+                "type Net = Mlp<2, 3, 1, ", stringify!($t), ">;\n",
+                "# // A valid file with all parameters zero, made in a `const fn`.\n",
+                "# const fn file() -> [u8; Net::BYTE_LEN] {\n",
+                "#     let mut f = [0u8; Net::BYTE_LEN];\n",
+                "#     let head = *b\"CTNS\\x01\\x00\\x00\\x00\\x02\\0\\0\\0\\x03\\0\\0\\0\\x01\\0\\0\\0\";\n",
+                "#     let mut i = 0;\n",
+                "#     while i < 20 { f[i] = head[i]; i += 1; }\n",
+                "#     f[6] = ", stringify!($tag), ";\n",
+                "#     let crc = ctensor::io::crc32(f.split_at(Net::BYTE_LEN - 4).0).to_le_bytes();\n",
+                "#     let mut i = 0;\n",
+                "#     while i < 4 { f[Net::BYTE_LEN - 4 + i] = crc[i]; i += 1; }\n",
+                "#     f\n",
+                "# }\n",
+                "// In firmware: `const FILE: &[u8] = include_bytes!(\"net.bin\");`\n",
+                "const FILE: [u8; Net::BYTE_LEN] = file();\n",
+                "static NET: Net = match Net::from_bytes_const(&FILE) {\n",
+                "    Ok(net) => net,\n",
+                "    Err(_) => panic!(\"bad weights file\"), // a compile error, never a run-time panic\n",
+                "};\n",
+                "assert_eq!(NET, Net::zeros());\n",
+                "const SHORT: Result<Net, Error> = Net::from_bytes_const(b\"CTNS\");\n",
+                "assert!(matches!(SHORT, Err(Error::WeightsLength { found: 4, .. })));\n",
+                "```"
+            )]
+            pub const fn from_bytes_const(bytes: &[u8]) -> Result<Self> {
+                const SIZE: usize = core::mem::size_of::<$t>();
+                if let Err(e) = validate_bytes_const(bytes, Self::BYTE_LEN, $tag, stringify!($t), [D, H, K]) {
+                    return Err(e);
+                }
+                let mut at = HEADER_LEN;
+                let mut w1 = [[0.0; H]; D];
+                let mut i = 0;
+                while i < D {
+                    let mut j = 0;
+                    while j < H {
+                        w1[i][j] = $read(bytes, at);
+                        at += SIZE;
+                        j += 1;
+                    }
+                    i += 1;
+                }
+                let mut b1 = [0.0; H];
+                let mut j = 0;
+                while j < H {
+                    b1[j] = $read(bytes, at);
+                    at += SIZE;
+                    j += 1;
+                }
+                let mut w2 = [[0.0; K]; H];
+                let mut i = 0;
+                while i < H {
+                    let mut j = 0;
+                    while j < K {
+                        w2[i][j] = $read(bytes, at);
+                        at += SIZE;
+                        j += 1;
+                    }
+                    i += 1;
+                }
+                let mut b2 = [0.0; K];
+                let mut j = 0;
+                while j < K {
+                    b2[j] = $read(bytes, at);
+                    at += SIZE;
+                    j += 1;
+                }
+                Ok(Self::from_parts(
+                    Matrix::from_array(w1),
+                    Vector::from_array(b1),
+                    Matrix::from_array(w2),
+                    Vector::from_array(b2),
+                ))
+            }
+        }
+    };
+}
+const_decoder!(f32, 1, read_f32_const);
+const_decoder!(f64, 2, read_f64_const);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Net = Mlp<3, 4, 2>;
+
+    fn sample<T: Scalar>() -> Mlp<3, 4, 2, T> {
+        let mut net = Mlp::<3, 4, 2, T>::zeros();
+        for (k, tensor) in net.tensors_mut().into_iter().enumerate() {
+            for (i, x) in tensor.iter_mut().enumerate() {
+                *x = T::from_f64((k as f64 + 1.0) * 0.37 - i as f64 * 1.3e-3);
+            }
+        }
+        net
+    }
+
+    // A `static` decoded at compile time from bytes made at compile time.
+    const SAMPLE_F32: [u8; Net::BYTE_LEN] = {
+        let mut f = [0u8; Net::BYTE_LEN];
+        let head = *b"CTNS\x01\x00\x01\x00\x03\0\0\0\x04\0\0\0\x02\0\0\0";
+        let mut i = 0;
+        while i < HEADER_LEN {
+            f[i] = head[i];
+            i += 1;
+        }
+        // b2[1] = 1.5 (the last scalar before the checksum).
+        let v = 1.5f32.to_le_bytes();
+        let mut i = 0;
+        while i < 4 {
+            f[Net::BYTE_LEN - 8 + i] = v[i];
+            i += 1;
+        }
+        let crc = crc32(f.split_at(Net::BYTE_LEN - CHECKSUM_LEN).0).to_le_bytes();
+        let mut i = 0;
+        while i < 4 {
+            f[Net::BYTE_LEN - 4 + i] = crc[i];
+            i += 1;
+        }
+        f
+    };
+    static STATIC_NET: Net = match Net::from_bytes_const(&SAMPLE_F32) {
+        Ok(net) => net,
+        Err(_) => panic!("bad weights"),
+    };
+
+    #[test]
+    fn const_decoder_in_a_static() {
+        let mut expected = Net::zeros();
+        expected.b2[1] = 1.5;
+        assert_eq!(STATIC_NET, expected);
+        assert_eq!(Net::from_bytes(&SAMPLE_F32).unwrap(), expected);
+    }
+
+    #[test]
+    fn const_decoder_matches_runtime_decoder_bit_for_bit() {
+        let a = sample::<f32>();
+        let bytes: [u8; Net::BYTE_LEN] = a.to_bytes();
+        assert_eq!(Net::from_bytes_const(&bytes).unwrap(), a);
+        let b = sample::<f64>();
+        let bytes: [u8; Mlp::<3, 4, 2, f64>::BYTE_LEN] = b.to_bytes();
+        let c = Mlp::<3, 4, 2, f64>::from_bytes_const(&bytes).unwrap();
+        for (x, y) in b
+            .tensors()
+            .into_iter()
+            .flatten()
+            .zip(c.tensors().into_iter().flatten())
+        {
+            assert_eq!(x.to_bits(), y.to_bits());
+        }
+    }
+
+    #[test]
+    fn const_decoder_errors_equal_validate_bytes_errors() {
+        let good: [u8; Net::BYTE_LEN] = sample::<f32>().to_bytes();
+        let f64_file: [u8; Mlp::<3, 4, 2, f64>::BYTE_LEN] = sample::<f64>().to_bytes();
+        let mut cases: Vec<Vec<u8>> = vec![
+            good.to_vec(),
+            good[..10].to_vec(),
+            good[..good.len() - 1].to_vec(),
+            f64_file.to_vec(),
+            Vec::new(),
+        ];
+        // Every single-byte corruption of the header, one body byte and the checksum.
+        for at in (0..HEADER_LEN).chain([HEADER_LEN + 5, good.len() - 1]) {
+            let mut bad = good.to_vec();
+            bad[at] ^= 0x40;
+            cases.push(bad);
+        }
+        // Another shape of the same scalar type.
+        cases.push(Mlp::<4, 3, 2>::zeros().to_vec());
+        cases.push(Mlp::<3, 4, 1>::zeros().to_vec());
+        for bytes in &cases {
+            let runtime = Net::validate_bytes(bytes);
+            let constant = Net::from_bytes_const(bytes).map(|_| ());
+            assert_eq!(runtime, constant, "{} bytes", bytes.len());
+            let runtime = Mlp::<3, 4, 2, f64>::validate_bytes(bytes);
+            let constant = Mlp::<3, 4, 2, f64>::from_bytes_const(bytes).map(|_| ());
+            assert_eq!(runtime, constant, "{} bytes as f64", bytes.len());
+        }
+        assert!(matches!(
+            Net::from_bytes_const(&f64_file),
+            Err(Error::WeightsScalar {
+                expected: "f32",
+                found_tag: 2
+            })
+        ));
     }
 }
