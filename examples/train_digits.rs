@@ -46,8 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut train, mut test) = common::load_split::<D>("digits")?;
     train.scale(1.0 / 16.0);
     test.scale(1.0 / 16.0);
-    let train_labels = labels(&train)?;
-    let test_labels = labels(&test)?;
+    let train_labels = train.labels::<K>()?;
+    let test_labels = test.labels::<K>()?;
     println!(
         "digits: {} training rows, {} test rows",
         train.len(),
@@ -85,8 +85,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for start in (0..order.len()).step_by(B) {
             // `len` is B except for the last batch of the epoch, which is trained on too.
             let len = train.fill_batch(&order, start, &mut x, &mut y);
-            for (label, &t) in batch_labels.iter_mut().zip(&y[..len]) {
-                *label = Label::new(t as usize)?;
+            for (label, &row) in batch_labels.iter_mut().zip(&order[start..start + len]) {
+                *label = train_labels[row];
             }
             let batch = Batch::partial(&x, Targets::Classes(&batch_labels), len)?;
             let stats = net.train_step(&batch, &cfg, &mut ws, &mut adam, &mut rng)?;
@@ -107,11 +107,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("saved {}", model_path.display());
     println!("final test accuracy: {test_accuracy:.4}");
     Ok(())
-}
-
-/// The targets of `ds` as checked class labels.
-fn labels(ds: &Dataset<D>) -> Result<Vec<Label<K>>, ctensor::Error> {
-    ds.targets.iter().map(|&t| Label::new(t as usize)).collect()
 }
 
 /// Fraction of rows whose most likely class is the label.

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::vec::Vec;
 
-use crate::{Error, Matrix, Result, Scalar};
+use crate::{Error, Label, Matrix, Result, Scalar};
 
 /// Rows of `D` features and one target each.
 ///
@@ -103,6 +103,40 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.features.is_empty()
+    }
+
+    /// The targets as class labels of a `K`-class problem.
+    ///
+    /// # Errors
+    /// [`Error::LabelOutOfRange`] for a target that is not a whole number in `0..K` (a
+    /// negative or fractional target is reported as out of range, with `label` its
+    /// integer part clamped at 0).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::data::Dataset;
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n0.5,2\n0.1,0\n")?;
+    /// let labels = ds.labels::<3>()?;
+    /// assert_eq!(labels[0].get(), 2);
+    /// assert!(ds.labels::<2>().is_err());
+    /// assert!(Dataset::<1, f32>::parse_csv("x,y\n0,1.5\n")?.labels::<3>().is_err());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn labels<const K: usize>(&self) -> Result<Vec<Label<K>>> {
+        self.targets
+            .iter()
+            .map(|&t| {
+                let v = t.to_f64();
+                if v >= 0.0 && v.fract() == 0.0 && v < K as f64 {
+                    Label::new(v as usize)
+                } else {
+                    Err(Error::LabelOutOfRange {
+                        label: v.max(0.0) as usize,
+                        classes: K,
+                    })
+                }
+            })
+            .collect()
     }
 
     /// Multiplies every feature by `k` (e.g. `1/16` for 4-bit pixel values).
