@@ -81,12 +81,19 @@ impl<const K: usize> Label<K> {
     /// ```
     #[must_use]
     pub fn argmax<T: PartialOrd>(scores: &[T; K]) -> Self {
+        // The best score so far is held by reference, not re-read by index: no bounds check,
+        // so classifying cannot panic (the firmware's panic-free build checks this).
         let mut best = 0;
+        let mut best_score: Option<&T> = None;
         for (i, s) in scores.iter().enumerate() {
             // `!(s <= best)` would prefer NaN; `s > best` skips it.
-            let best_is_nan = scores[best].partial_cmp(&scores[best]).is_none();
-            if *s > scores[best] || (best_is_nan && s.partial_cmp(s).is_some()) {
+            let better = match best_score {
+                None => true,
+                Some(b) => *s > *b || (b.partial_cmp(b).is_none() && s.partial_cmp(s).is_some()),
+            };
+            if better {
                 best = i;
+                best_score = Some(s);
             }
         }
         Self(best)

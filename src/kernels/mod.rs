@@ -13,6 +13,10 @@
 //!
 //! Every function overwrites `C` when `accumulate` is `false` and adds to it when `true`.
 
+/// One-sample inference on Cortex-M (the hook is in `Mlp::logits`).
+#[cfg(target_arch = "arm")]
+pub(crate) mod cortex_m;
+
 use crate::Scalar;
 
 /// `C = A B` (or `C += A B`): `A` is `n x K`, `B` is `K x N`, `C` is `n x N`, with `n` the

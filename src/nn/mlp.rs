@@ -585,6 +585,16 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// ```
     #[must_use]
     pub fn logits(&self, x: &[T; D]) -> [T; K] {
+        #[cfg(target_arch = "arm")]
+        if let Some(out) = kernels::cortex_m::mlp_logits(
+            self.w1.as_array(),
+            self.b1.as_array(),
+            self.w2.as_array(),
+            self.b2.as_array(),
+            x,
+        ) {
+            return out;
+        }
         let mut hidden = [[T::ZERO; H]; 1];
         let mut out = [[T::ZERO; K]; 1];
         self.hidden_pre_activation(core::slice::from_ref(x), &mut hidden);

@@ -1,0 +1,127 @@
+//! What the devices and the host (`build.rs`) both compute: the input scaling, and the
+//! on-device training run (its network, data, seed, steps). One source, so the two sides run
+//! exactly the same code, and the device compares its results with the host's.
+
+use ctensor::{Batch, Label, Loss, Matrix, Mlp, Result, Sgd, Targets, TrainConfig, Workspace};
+
+/// Pixels per digit (8 x 8), the networks' input width.
+pub const D: usize = 64;
+/// Classes: the digits 0..9.
+pub const K: usize = 10;
+
+/// Hidden units of the network trained on the device.
+pub const TRAIN_H: usize = 8;
+/// Rows of the training batch (taken from `digits_train.csv`).
+pub const TRAIN_B: usize = 16;
+/// Full-batch SGD steps run on the device.
+pub const TRAIN_STEPS: usize = 8;
+/// The SGD learning rate.
+pub const TRAIN_LR: f64 = 0.5;
+/// Seed of the Glorot initialization.
+pub const TRAIN_SEED: u64 = 0x5EED_C0DE_2026_0001;
+
+/// The network trained on the device.
+pub type TrainNet = Mlp<D, TRAIN_H, K>;
+/// Its training scratch memory.
+pub type TrainWorkspace = Workspace<TRAIN_B, D, TRAIN_H, K>;
+
+/// A pixel (an integer 0..=16) as the networks see it: `p / 16`, exact in `f32`, as the
+/// host's `Dataset::scale(1.0 / 16.0)` computes it.
+#[must_use]
+pub const fn pixel(p: u8) -> f32 {
+    p as f32 * (1.0 / 16.0)
+}
+
+/// A digit's pixels as a network input.
+#[must_use]
+pub const fn input(pixels: &[u8; D]) -> [f32; D] {
+    let mut x = [0.0; D];
+    let mut i = 0;
+    while i < D {
+        x[i] = pixel(pixels[i]);
+        i += 1;
+    }
+    x
+}
+
+/// A batch of digits as an input matrix (a `const fn`: on the device it is a `static` in
+/// flash).
+#[must_use]
+pub const fn batch_inputs<const B: usize>(pixels: &[[u8; D]; B]) -> Matrix<B, D> {
+    let mut x = [[0.0; D]; B];
+    let mut b = 0;
+    while b < B {
+        x[b] = input(&pixels[b]);
+        b += 1;
+    }
+    Matrix::from_array(x)
+}
+
+/// Labels, checked at compile time.
+#[must_use]
+pub const fn labels<const B: usize>(classes: &[u8; B]) -> [Label<K>; B] {
+    let mut y = [Label::new_const(0); B];
+    let mut b = 0;
+    while b < B {
+        y[b] = Label::new_const(classes[b] as usize);
+        b += 1;
+    }
+    y
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): a tiny seeded generator, the same on every target.
+pub struct SplitMix64(pub u64);
+
+impl rand::TryRng for SplitMix64 {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+        Ok((self.next() >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+        Ok(self.next())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.next().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// The training run: Glorot initialization from [`TRAIN_SEED`], then [`TRAIN_STEPS`] steps of
+/// full-batch SGD on softmax cross-entropy. Writes each step's loss (before its update) into
+/// `losses`. Everything in place: no network, workspace or batch is moved or copied.
+///
+/// # Errors
+/// As [`Mlp::train_step`].
+pub fn train(
+    net: &mut TrainNet,
+    ws: &mut TrainWorkspace,
+    x: &Matrix<TRAIN_B, D>,
+    y: &[Label<K>; TRAIN_B],
+    losses: &mut [f32; TRAIN_STEPS],
+) -> Result<()> {
+    let mut rng = SplitMix64(TRAIN_SEED);
+    net.init_glorot(&mut rng);
+    let batch = Batch::new(x, Targets::Classes(y))?;
+    let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
+    let mut sgd = Sgd::new(TRAIN_LR)?;
+    for loss in losses.iter_mut() {
+        *loss = net.train_step(&batch, &cfg, ws, &mut sgd, &mut rng)?.loss;
+    }
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! Cortex-M kernels for the one-sample inference of [`Mlp`](crate::Mlp): `relu(x W1 + b1) W2 + b2`
+//! in one pass, with no heap and a stack buffer of `H` scalars.
+//!
+//! Selected by `target_arch = "arm"` through one hook in `Mlp::logits`; every other target
+//! (and every shape or scalar type these kernels do not handle) takes the portable path.
+//!
+//! - **Hard float** (`target_abi = "eabihf"`: Cortex-M4F, M7, M33 with an FPU), `f32`:
+//!   hand-scheduled `asm!`. The hidden layer is computed 16 units at a time with 16
+//!   accumulators in `s0`-`s15`; four inputs and eight weights at a time come in with one
+//!   `VLDM` each (one instruction for up to 16 registers); the multiply-adds are `VMLA.F32`.
+//!   The output layer keeps its `K <= 15` accumulators in registers and skips the hidden
+//!   units that ReLU sets to zero. `VMLA` (VFPv2) rounds the product and then the sum, exactly
+//!   as the portable path's `a * b + c` does on these targets, so the results are the same
+//!   bits; `VFMA` would be one rounding and different bits, for no fewer instructions.
+//! - **Soft float** (`thumbv6m`, Cortex-M0/M0+, and the other `eabi` targets), `f32`: every
+//!   multiply and add is a library call, so skipping work pays: inputs that are exactly zero
+//!   (about half the pixels of a digit) and hidden units that ReLU sets to zero are skipped.
+//!
+//! Both compute the sums in the portable path's order (`x_0 w_0j + x_1 w_1j + ...`, then
+//! the bias), so for finite weights they give the portable path's bits exactly. Skipping a
+//! zero term is exact: `s + (+-0) = s` for every sum `s` these loops can hold (a sum that
+//! starts at `+0` is never `-0`). It differs only if a weight is infinite or NaN (`0 * inf`).
+
+use core::any::Any;
+use core::mem::MaybeUninit;
+
+use crate::Scalar;
+
+/// `relu(x W1 + b1) W2 + b2` for one sample, or `None` when this target has no kernel for
+/// this scalar type or shape (the caller then takes the portable path).
+#[inline(always)]
+pub(crate) fn mlp_logits<T: Scalar, const D: usize, const H: usize, const K: usize>(
+    w1: &[[T; H]; D],
+    b1: &[T; H],
+    w2: &[[T; K]; H],
+    b2: &[T; K],
+    x: &[T; D],
+) -> Option<[T; K]> {
+    // Only `f32` has a kernel: the downcasts succeed exactly when `T` is `f32`, and fold to
+    // constants after monomorphization.
+    let w1 = (w1 as &dyn Any).downcast_ref::<[[f32; H]; D]>()?;
+    let b1 = (b1 as &dyn Any).downcast_ref::<[f32; H]>()?;
+    let w2 = (w2 as &dyn Any).downcast_ref::<[[f32; K]; H]>()?;
+    let b2 = (b2 as &dyn Any).downcast_ref::<[f32; K]>()?;
+    let x = (x as &dyn Any).downcast_ref::<[f32; D]>()?;
+    let mut out = MaybeUninit::<[T; K]>::uninit();
+    let logits = (&mut out as &mut dyn Any).downcast_mut::<MaybeUninit<[f32; K]>>()?;
+    if imp::logits_f32(w1, b1, w2, b2, x, logits) {
+        // SAFETY: `logits_f32` returned `true`, so it wrote all `K` logits.
+        Some(unsafe { out.assume_init() })
+    } else {
+        None
+    }
+}
+
+/// Hard float: `VLDM` and `VMLA.F32`.
+#[cfg(target_abi = "eabihf")]
+mod imp {
+    use core::arch::asm;
+    use core::mem::MaybeUninit;
+
+    /// Sixteen zeros, to clear sixteen accumulators with one `VLDM` (`VMOV` has no
+    /// immediate 0.0).
+    static ZEROS: [f32; 16] = [0.0; 16];
+
+    /// Sixteen `VMLA`s of one input (in `$x`) with sixteen weights of its row: two `VLDM`s
+    /// of eight weights, then the pointer moves to the same columns of the next row.
+    macro_rules! row {
+        ($x:literal) => {
+            concat!(
+                "vldmia {w}!, {{s20-s27}}\n",
+                "vmla.f32 s0, ", $x, ", s20\n",
+                "vmla.f32 s1, ", $x, ", s21\n",
+                "vmla.f32 s2, ", $x, ", s22\n",
+                "vmla.f32 s3, ", $x, ", s23\n",
+                "vmla.f32 s4, ", $x, ", s24\n",
+                "vmla.f32 s5, ", $x, ", s25\n",
+                "vmla.f32 s6, ", $x, ", s26\n",
+                "vmla.f32 s7, ", $x, ", s27\n",
+                "vldmia {w}!, {{s20-s27}}\n",
+                "vmla.f32 s8, ", $x, ", s20\n",
+                "vmla.f32 s9, ", $x, ", s21\n",
+                "vmla.f32 s10, ", $x, ", s22\n",
+                "vmla.f32 s11, ", $x, ", s23\n",
+                "vmla.f32 s12, ", $x, ", s24\n",
+                "vmla.f32 s13, ", $x, ", s25\n",
+                "vmla.f32 s14, ", $x, ", s26\n",
+                "vmla.f32 s15, ", $x, ", s27\n",
+                "add {w}, {w}, {stride}\n",
+            )
+        };
+    }
+
+    /// The output layer for one `K`: accumulators `$accs` (`s0`..), the weights of a row in
+    /// `$ws` (`s16`..), the hidden value in `s31`; `$($a $w)*` pairs them up.
+    macro_rules! layer2 {
+        ($p:ident; $accs:literal, $ws:literal; $($a:literal $w:literal)*) => {
+            // SAFETY: `h` points to `H >= 16` readable `f32`s and `w` to the `H` rows of
+            // `K` `f32`s of `w2`, contiguous (`[[f32; K]; H]`); the loop reads row `j` only
+            // at iteration `j` and runs `H` times. `b` points to the `K` `f32`s of `b2`,
+            // `out` to `K` writable `f32`s, `zeros` to 16 `f32`s (`K <= 15`). Every
+            // register written is declared; no stack is used.
+            unsafe {
+                asm!(
+                    concat!("vldmia {zeros}, {{", $accs, "}}"),
+                    "2:",
+                    // ReLU and the skip in one test of the bits: a unit is active iff
+                    // 0 < bits <= 0x7f800000 (positive, not zero, not NaN).
+                    "ldr {t}, [{h}], #4",
+                    "subs {u}, {t}, #1",
+                    "cmp {u}, #0x7f800000",
+                    "bhs 3f",
+                    "vmov s31, {t}",
+                    concat!("vldmia {w}, {{", $ws, "}}"),
+                    $(concat!("vmla.f32 ", $a, ", s31, ", $w),)*
+                    "3:",
+                    "add {w}, {w}, {row}",
+                    "subs {n}, {n}, #1",
+                    "bne 2b",
+                    concat!("vldmia {b}, {{", $ws, "}}"),
+                    $(concat!("vadd.f32 ", $a, ", ", $a, ", ", $w),)*
+                    concat!("vstmia {out}, {{", $accs, "}}"),
+                    zeros = in(reg) ZEROS.as_ptr(),
+                    h = inout(reg) $p.hidden => _,
+                    w = inout(reg) $p.w2 => _,
+                    row = in(reg) $p.row_bytes,
+                    n = inout(reg) $p.rows => _,
+                    b = in(reg) $p.b2,
+                    out = in(reg) $p.out,
+                    t = out(reg) _,
+                    u = out(reg) _,
+                    out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                    out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                    out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                    out("s12") _, out("s13") _, out("s14") _,
+                    out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                    out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                    out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                    out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                    options(nostack),
+                )
+            }
+        };
+    }
+
+    /// The operands of the output layer's `asm!` (see `layer2!`).
+    struct Layer2 {
+        /// The `H` pre-activations.
+        hidden: *const f32,
+        /// `W2`, `H x K`, row-major.
+        w2: *const f32,
+        /// `4 K`.
+        row_bytes: usize,
+        /// `H`.
+        rows: usize,
+        /// `b2`, `K`.
+        b2: *const f32,
+        /// The `K` logits.
+        out: *mut f32,
+    }
+
+    /// Writes `relu(x W1 + b1) W2 + b2` into all of `out` and returns `true`, or returns
+    /// `false` (writing nothing) for a shape it does not handle: it needs `D` a multiple of 4,
+    /// `H` a multiple of 16 and `1 <= K <= 15` (all nonzero).
+    #[inline(always)]
+    pub(super) fn logits_f32<const D: usize, const H: usize, const K: usize>(
+        w1: &[[f32; H]; D],
+        b1: &[f32; H],
+        w2: &[[f32; K]; H],
+        b2: &[f32; K],
+        x: &[f32; D],
+        out: &mut MaybeUninit<[f32; K]>,
+    ) -> bool {
+        if D == 0 || D % 4 != 0 || H == 0 || H % 16 != 0 || K == 0 || K > 15 {
+            return false;
+        }
+        // Pre-activations `x W1 + b1`, all written by the blocks below before the output
+        // layer reads them; ReLU is applied as the output layer reads them.
+        let mut hidden = [const { MaybeUninit::<f32>::uninit() }; H];
+        for (block, (h, b)) in hidden
+            .chunks_exact_mut(16)
+            .zip(b1.chunks_exact(16))
+            .enumerate()
+        {
+            // Column `16 * block` of row 0 of `W1`.
+            let h = h.as_mut_ptr().cast::<f32>();
+            let w = w1.as_ptr().cast::<f32>().wrapping_add(16 * block);
+            // SAFETY: `x` points to `D` readable `f32`s, read four at a time `D / 4 >= 1`
+            // times. `w` points into `w1` (`[[f32; H]; D]`, contiguous) at column
+            // `16 * block <= H - 16` of row 0; each row reads the 16 `f32`s from there and
+            // then moves on by one row (`4 * H` bytes in all), `D` rows. `b` points to 16
+            // readable `f32`s of `b1`, `h` to 16 writable `f32`s of `hidden`, `zeros` to 16
+            // `f32`s. Every register written is declared; no stack is used.
+            unsafe {
+                asm!(
+                    "vldmia {zeros}, {{s0-s15}}",
+                    "2:",
+                    "vldmia {x}!, {{s16-s19}}",
+                    row!("s16"),
+                    row!("s17"),
+                    row!("s18"),
+                    row!("s19"),
+                    "subs {n}, {n}, #1",
+                    "bne 2b",
+                    // `+ b1`, after the sum, as the portable path adds it.
+                    "vldmia {b}!, {{s16-s23}}",
+                    "vadd.f32 s0, s0, s16",
+                    "vadd.f32 s1, s1, s17",
+                    "vadd.f32 s2, s2, s18",
+                    "vadd.f32 s3, s3, s19",
+                    "vadd.f32 s4, s4, s20",
+                    "vadd.f32 s5, s5, s21",
+                    "vadd.f32 s6, s6, s22",
+                    "vadd.f32 s7, s7, s23",
+                    "vldmia {b}, {{s16-s23}}",
+                    "vadd.f32 s8, s8, s16",
+                    "vadd.f32 s9, s9, s17",
+                    "vadd.f32 s10, s10, s18",
+                    "vadd.f32 s11, s11, s19",
+                    "vadd.f32 s12, s12, s20",
+                    "vadd.f32 s13, s13, s21",
+                    "vadd.f32 s14, s14, s22",
+                    "vadd.f32 s15, s15, s23",
+                    "vstmia {h}, {{s0-s15}}",
+                    zeros = in(reg) ZEROS.as_ptr(),
+                    x = inout(reg) x.as_ptr() => _,
+                    w = inout(reg) w => _,
+                    stride = in(reg) 4 * H - 64,
+                    n = inout(reg) D / 4 => _,
+                    b = inout(reg) b.as_ptr() => _,
+                    h = in(reg) h,
+                    out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                    out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                    out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                    out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                    out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                    out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                    out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                    options(nostack),
+                );
+            }
+        }
+        let p = Layer2 {
+            hidden: hidden.as_ptr().cast::<f32>(),
+            w2: w2.as_ptr().cast::<f32>(),
+            row_bytes: 4 * K,
+            rows: H,
+            b2: b2.as_ptr(),
+            out: out.as_mut_ptr().cast::<f32>(),
+        };
+        match K {
+            1 => layer2!(p; "s0", "s16"; "s0" "s16"),
+            2 => layer2!(p; "s0-s1", "s16-s17"; "s0" "s16" "s1" "s17"),
+            3 => layer2!(p; "s0-s2", "s16-s18"; "s0" "s16" "s1" "s17" "s2" "s18"),
+            4 => layer2!(p; "s0-s3", "s16-s19"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19"),
+            5 => layer2!(p; "s0-s4", "s16-s20"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20"),
+            6 => layer2!(p; "s0-s5", "s16-s21"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21"),
+            7 => layer2!(p; "s0-s6", "s16-s22"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22"),
+            8 => layer2!(p; "s0-s7", "s16-s23"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23"),
+            9 => layer2!(p; "s0-s8", "s16-s24"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24"),
+            10 => layer2!(p; "s0-s9", "s16-s25"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25"),
+            11 => layer2!(p; "s0-s10", "s16-s26"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26"),
+            12 => layer2!(p; "s0-s11", "s16-s27"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27"),
+            13 => layer2!(p; "s0-s12", "s16-s28"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28"),
+            14 => layer2!(p; "s0-s13", "s16-s29"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28" "s13" "s29"),
+            15 => layer2!(p; "s0-s14", "s16-s30"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28" "s13" "s29" "s14" "s30"),
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Soft float: skip the exact zeros, compare by bits (a float comparison is a library call).
+#[cfg(not(target_abi = "eabihf"))]
+mod imp {
+    use core::mem::MaybeUninit;
+
+    /// Writes `relu(x W1 + b1) W2 + b2` into all of `out`; always returns `true`.
+    #[inline(always)]
+    pub(super) fn logits_f32<const D: usize, const H: usize, const K: usize>(
+        w1: &[[f32; H]; D],
+        b1: &[f32; H],
+        w2: &[[f32; K]; H],
+        b2: &[f32; K],
+        x: &[f32; D],
+        out: &mut MaybeUninit<[f32; K]>,
+    ) -> bool {
+        let mut hidden = [0.0f32; H];
+        for (&xi, row) in x.iter().zip(w1) {
+            // `+0` or `-0`: its products add nothing.
+            if xi.to_bits() << 1 == 0 {
+                continue;
+            }
+            for (h, &w) in hidden.iter_mut().zip(row) {
+                *h += xi * w;
+            }
+        }
+        for (h, &b) in hidden.iter_mut().zip(b1) {
+            *h += b;
+        }
+        let out = out.write([0.0; K]);
+        for (&h, row) in hidden.iter().zip(w2) {
+            // ReLU: active iff `0 < bits <= 0x7f800000` (positive, not zero, not NaN).
+            if h.to_bits().wrapping_sub(1) >= 0x7f80_0000 {
+                continue;
+            }
+            for (o, &w) in out.iter_mut().zip(row) {
+                *o += h * w;
+            }
+        }
+        for (o, &b) in out.iter_mut().zip(b2) {
+            *o += b;
+        }
+        true
+    }
+}
