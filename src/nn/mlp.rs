@@ -759,10 +759,13 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let inv_n = T::from_f64(1.0 / n as f64);
         let mut loss_sum = T::ZERO;
         for (row, z) in ws.logits.as_array_mut()[..n].iter_mut().enumerate() {
-            let g = cfg.smooth(batch.targets.row(row));
-            if let Err(col) = cfg.loss.check_target(&g) {
+            // Check the target as given: smoothing could pull an invalid one (1.5 for BCE, a
+            // negative "probability" for softmax) back into the loss's domain.
+            let raw = batch.targets.row(row);
+            if let Err(col) = cfg.loss.check_target(&raw) {
                 return Err(Error::InvalidTarget { row, col });
             }
+            let g = cfg.smooth(raw);
             let lg = cfg.loss.evaluate(z, &g);
             loss_sum += lg.loss;
             *z = lg.grad.map(|d| d * inv_n);
@@ -804,7 +807,13 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 }
             }
         }
-        if !penalty.is_finite() {
+        // A finite loss can still have an infinite gradient (e.g. large inputs times a large
+        // `dZ1` overflow `X^T dZ1`): applying it would poison the model.
+        let grads_finite = grads
+            .tensors()
+            .into_iter()
+            .all(|t| t.iter().all(|g| g.is_finite()));
+        if !penalty.is_finite() || !grads_finite {
             return Err(Error::NonFiniteLoss);
         }
         Ok(StepStats { loss, penalty })
