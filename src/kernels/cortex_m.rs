@@ -65,6 +65,7 @@ mod imp {
 
     /// Sixteen `VMLA`s of one input (in `$x`) with sixteen weights of its row: two `VLDM`s
     /// of eight weights, then the pointer moves to the same columns of the next row.
+    #[rustfmt::skip]
     macro_rules! row {
         ($x:literal) => {
             concat!(
@@ -171,7 +172,7 @@ mod imp {
         x: &[f32; D],
         out: &mut MaybeUninit<[f32; K]>,
     ) -> bool {
-        if D == 0 || D % 4 != 0 || H == 0 || H % 16 != 0 || K == 0 || K > 15 {
+        if D == 0 || !D.is_multiple_of(4) || H == 0 || !H.is_multiple_of(16) || K == 0 || K > 15 {
             return false;
         }
         // Pre-activations `x W1 + b1`, all written by the blocks below before the output
@@ -182,8 +183,8 @@ mod imp {
             .zip(b1.chunks_exact(16))
             .enumerate()
         {
-            // Column `16 * block` of row 0 of `W1`.
             let h = h.as_mut_ptr().cast::<f32>();
+            // Column `16 * block` of row 0 of `W1`.
             let w = w1.as_ptr().cast::<f32>().wrapping_add(16 * block);
             // SAFETY: `x` points to `D` readable `f32`s, read four at a time `D / 4 >= 1`
             // times. `w` points into `w1` (`[[f32; H]; D]`, contiguous) at column
@@ -248,6 +249,13 @@ mod imp {
             b2: b2.as_ptr(),
             out: out.as_mut_ptr().cast::<f32>(),
         };
+        output_layer::<K>(&p)
+    }
+
+    /// The output layer's `asm!` for this `K`, or `false` if `K` is not in `1..=15`.
+    #[inline(always)]
+    #[rustfmt::skip]
+    fn output_layer<const K: usize>(p: &Layer2) -> bool {
         match K {
             1 => layer2!(p; "s0", "s16"; "s0" "s16"),
             2 => layer2!(p; "s0-s1", "s16-s17"; "s0" "s16" "s1" "s17"),

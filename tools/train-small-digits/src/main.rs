@@ -75,7 +75,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
     net.save(&path)?;
     println!("saved {}", path.display());
-    println!("final test accuracy: {:.4}", accuracy(&net, &test, &test_labels));
+    println!(
+        "final test accuracy: {:.4}",
+        accuracy(&net, &test, &test_labels)
+    );
     Ok(())
 }
 

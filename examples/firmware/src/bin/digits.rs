@@ -20,16 +20,18 @@ type MainNet = Mlp<64, MAIN_H, 10>;
 type SmallNet = Mlp<64, 32, 10>;
 
 /// The main job's model, decoded at compile time into flash.
-static MAIN: MainNet = match MainNet::from_bytes_const(include_bytes!("../../../../models/digits.bin")) {
-    Ok(net) => net,
-    Err(_) => panic!("models/digits.bin is not an f32 digits model of the shape build.rs read"),
-};
+static MAIN: MainNet =
+    match MainNet::from_bytes_const(include_bytes!("../../../../models/digits.bin")) {
+        Ok(net) => net,
+        Err(_) => panic!("models/digits.bin is not an f32 digits model of the shape build.rs read"),
+    };
 
 /// The 64-32-10 model of the cost measurement.
-static SMALL: SmallNet = match SmallNet::from_bytes_const(include_bytes!("../../models/digits-64-32-10.bin")) {
-    Ok(net) => net,
-    Err(_) => panic!("models/digits-64-32-10.bin is not an Mlp<64, 32, 10> f32 weights file"),
-};
+static SMALL: SmallNet =
+    match SmallNet::from_bytes_const(include_bytes!("../../models/digits-64-32-10.bin")) {
+        Ok(net) => net,
+        Err(_) => panic!("models/digits-64-32-10.bin is not an Mlp<64, 32, 10> f32 weights file"),
+    };
 
 #[cortex_m_rt::entry]
 fn main() -> ! {
@@ -49,8 +51,12 @@ fn main() -> ! {
         }
         let x = black_box(&*X);
         // `classify` checks the input is finite: an `Err` counts as a mismatch.
-        let main = black_box(&MAIN).classify(x).map_or(u32::MAX, |c| c.get() as u32);
-        let small = black_box(&SMALL).classify(x).map_or(u32::MAX, |c| c.get() as u32);
+        let main = black_box(&MAIN)
+            .classify(x)
+            .map_or(u32::MAX, |c| c.get() as u32);
+        let small = black_box(&SMALL)
+            .classify(x)
+            .map_or(u32::MAX, |c| c.get() as u32);
         let label = u32::from(LABELS.get(i).copied().unwrap_or(u8::MAX));
         let host_main = u32::from(MAIN_PREDICTIONS.get(i).copied().unwrap_or(u8::MAX));
         let host_small = u32::from(SMALL_PREDICTIONS.get(i).copied().unwrap_or(u8::MAX));

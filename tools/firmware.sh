@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Builds the firmware for the Cortex-M4F (QEMU mps2-an386) and the Cortex-M0 (QEMU microbit),
+# runs each image in QEMU, and prints the cost table of Mlp<64, 32, 10> f32 inference.
+#
+#   tools/firmware.sh            # from anywhere in the repository
+#
+# What it checks (any failure exits non-zero):
+# - `digits`: the main job's model (models/digits.bin) and the 64-32-10 model classify 40 test
+#   digits as the host does (exit status of the firmware);
+# - `train`: on-device SGD, loss going down, weights within tolerance of the host's;
+# - `cost` and `digits` are built with `panic-is-link-error`: they link only if no panic is
+#   reachable;
+# - `cost`: the numbers of the table, against the targets (<= 4,000 instructions per
+#   inference and <= 6 KiB of .text on the M4F, <= 512 B of stack, no heap).
+#
+# Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
+# qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
+# llvm-size/llvm-objdump (from PATH, else rustup's llvm-tools component). No stdin needed.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FW="$ROOT/examples/firmware"
+TIMEOUT=${FIRMWARE_TIMEOUT:-300}
+M4F=thumbv7em-none-eabihf
+M0=thumbv6m-none-eabi
+
+step() { printf '\n=== firmware: %s\n' "$*"; }
+fail() { printf 'firmware: FAILED: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    fail "need root (or sudo) to run: $*"
+  fi
+}
+
+apt_install() { # packages...
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+step "tools"
+cd "$FW" # rust-toolchain.toml (the repository's) and .cargo/config.toml (the firmware's) apply
+rustup target add "$M4F" "$M0" </dev/null
+command -v qemu-system-arm >/dev/null || apt_install qemu-system-arm
+command -v gcc >/dev/null || apt_install gcc libc6-dev
+qemu-system-arm --version | head -1
+
+# llvm-size and llvm-objdump: Debian's, or the ones of the pinned toolchain.
+LLVM_SIZE=$(command -v llvm-size || true)
+LLVM_OBJDUMP=$(command -v llvm-objdump || true)
+if [ -z "$LLVM_SIZE" ] || [ -z "$LLVM_OBJDUMP" ]; then
+  rustup component add llvm-tools </dev/null
+  LLVM_BIN="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
+  LLVM_SIZE="$LLVM_BIN/llvm-size"
+  LLVM_OBJDUMP="$LLVM_BIN/llvm-objdump"
+fi
+export LLVM_OBJDUMP
+
+PLUGIN_DIR="$FW/target/qemu-insncount"
+mkdir -p "$PLUGIN_DIR"
+gcc -shared -fPIC -O2 -o "$PLUGIN_DIR/libinsncount.so" "$ROOT/tools/qemu-insncount/insncount.c"
+
+declare -A QEMU_ARGS=(
+  [$M4F]="-machine mps2-an386 -cpu cortex-m4"
+  [$M0]="-machine microbit"
+)
+declare -A BOARD=([$M4F]="Cortex-M4F" [$M0]="Cortex-M0")
+
+# run TARGET BIN: runs an image in QEMU with no stdin, under timeout; prints its output.
+run() {
+  local elf="$FW/target/$1/release/$2"
+  # shellcheck disable=SC2086
+  timeout "$TIMEOUT" qemu-system-arm ${QEMU_ARGS[$1]} -display none -monitor none -serial null \
+    -semihosting-config enable=on,target=native -kernel "$elf" </dev/null \
+    || fail "$2 on ${BOARD[$1]} exited with status $?"
+}
+
+declare -A TEXT RODATA DATA BSS INSNS STACK
+for target in "$M4F" "$M0"; do
+  step "build for ${BOARD[$target]} ($target)"
+  # The inference images: any reachable panic is a link error.
+  cargo build --release --target "$target" --features panic-is-link-error --bin cost --bin digits \
+    </dev/null || fail "inference build for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
+  cargo build --release --target "$target" --bin train </dev/null
+
+  step "digits on ${BOARD[$target]}"
+  run "$target" digits
+  step "train on ${BOARD[$target]}"
+  run "$target" train
+
+  step "cost on ${BOARD[$target]}"
+  elf="$FW/target/$target/release/cost"
+  # shellcheck disable=SC2086
+  out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
+    "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" infer ${QEMU_ARGS[$target]} </dev/null 2>&1) \
+    || { printf '%s\n' "$out"; fail "cost on ${BOARD[$target]}"; }
+  printf '%s\n' "$out"
+  INSNS[$target]=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* windows=\([0-9]*\) .*per_window=\([0-9]*\).*/\2/p')
+  windows=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* windows=\([0-9]*\) .*/\1/p')
+  [ "${windows:-0}" -ge 1 ] || fail "the instruction counter saw no call of infer"
+  STACK[$target]=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+  sizes=$("$LLVM_SIZE" -A "$elf")
+  section() { printf '%s\n' "$sizes" | awk -v s="$1" '$1 == s { print $2 }'; }
+  TEXT[$target]=$(section .text)
+  RODATA[$target]=$(section .rodata)
+  DATA[$target]=$(section .data)
+  BSS[$target]=$(section .bss)
+  # Zero heap: no allocator in the image.
+  if "$LLVM_OBJDUMP" -t "$elf" | grep -qE '__rust_alloc|__rg_alloc|__rust_no_alloc_shim'; then
+    fail "the cost image of ${BOARD[$target]} links an allocator"
+  fi
+done
+
+step "cost of Mlp<64, 32, 10> f32 inference (tools/firmware.sh)"
+row() { printf '| %-46s | %10s | %10s | %-26s |\n' "$@"; }
+row "" "Cortex-M4F" "Cortex-M0" "target"
+row "----------------------------------------------" "----------" "----------" "--------------------------"
+row "instructions per inference (mean of 40 digits)" "${INSNS[$M4F]}" "${INSNS[$M0]}" "<= 4,000 (M4F)"
+row ".text, whole firmware (B)" "${TEXT[$M4F]}" "${TEXT[$M0]}" "<= 6,144 (M4F, same build)"
+row ".rodata (B; the model is 9,640 of it)" "${RODATA[$M4F]}" "${RODATA[$M0]}" ""
+row ".data (B)" "${DATA[$M4F]}" "${DATA[$M0]}" ""
+row ".bss (B)" "${BSS[$M4F]}" "${BSS[$M0]}" ""
+row "max stack, whole firmware (B)" "${STACK[$M4F]}" "${STACK[$M0]}" "<= 512"
+row "heap (B)" "0" "0" "0"
+
+ok=true
+check() { # description, value, limit
+  if [ -z "$2" ] || [ "$2" -gt "$3" ]; then
+    printf 'firmware: target missed: %s = %s > %s\n' "$1" "${2:-?}" "$3" >&2
+    ok=false
+  fi
+}
+check "M4F instructions per inference" "${INSNS[$M4F]}" 4000
+check "M4F .text" "${TEXT[$M4F]}" 6144
+check "M4F max stack" "${STACK[$M4F]}" 512
+check "M0 max stack" "${STACK[$M0]}" 512
+$ok || fail "cost targets"
+step "all firmware checks passed"
