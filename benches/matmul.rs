@@ -1,30 +1,53 @@
-//! Criterion benchmarks of the kernels and of a training step.
+//! Criterion benchmarks: the matmul shapes of a 784-128-10 MLP (ctensor, its portable path,
+//! a naive loop, `nalgebra`, `matrixmultiply`, `gemm`; throughput in floating-point
+//! operations, so criterion's "elem/s" reads as FLOP/s), one SGD training step at
+//! B = 1, 32, 64, 128 (ctensor against a step hand-written on `matrixmultiply::sgemm`), and
+//! single-sample inference.
+//!
+//! `cargo bench --bench matmul`; a group at a time: `cargo bench --bench matmul -- step`.
+//! For a one-screen table: `cargo run --release --example bench_summary`.
+
+mod peers;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ctensor::{Matrix, Mlp};
-use rand::SeedableRng;
-use std::hint::black_box;
 
 fn matmul(c: &mut Criterion) {
-    let mut group = c.benchmark_group("matmul 32x784x128");
-    group.throughput(Throughput::Elements(2 * 32 * 784 * 128));
-    let a = Box::new(Matrix::<32, 784>::splat(0.5));
-    let b = Box::new(Matrix::<784, 128>::splat(0.25));
-    let mut out = Box::new(Matrix::<32, 128>::zeros());
-    group.bench_function("ctensor", |bench| {
-        bench.iter(|| a.matmul_into(black_box(&b), &mut out));
-    });
-    group.finish();
+    for (label, make) in peers::matmul_cases() {
+        let case = make();
+        let mut group = c.benchmark_group(format!("matmul {label}"));
+        group.throughput(Throughput::Elements(case.flops as u64));
+        for mut imp in case.impls {
+            group.bench_function(imp.name, |bench| bench.iter(&mut imp.run));
+        }
+        group.finish();
+    }
+}
+
+fn step(c: &mut Criterion) {
+    let cases: [(usize, Box<dyn FnMut()>); 4] = [
+        (1, peers::ctensor_step::<1>()),
+        (32, peers::ctensor_step::<32>()),
+        (64, peers::ctensor_step::<64>()),
+        (128, peers::ctensor_step::<128>()),
+    ];
+    for (b, mut ours) in cases {
+        let mut group = c.benchmark_group(format!("step 784-128-10 B={b}"));
+        group.throughput(Throughput::Elements(b as u64));
+        group.bench_function("ctensor", |bench| bench.iter(&mut ours));
+        let mut theirs = peers::sgemm_step(b);
+        group.bench_function("matrixmultiply", |bench| bench.iter(&mut theirs));
+        group.finish();
+    }
 }
 
 fn inference(c: &mut Criterion) {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-    let net = Mlp::<784, 128, 10>::boxed_glorot(&mut rng);
-    let x = [0.5_f32; 784];
-    c.bench_function("inference 784-128-10 B=1", |bench| {
-        bench.iter(|| net.logits(black_box(&x)));
-    });
+    let mut group = c.benchmark_group("inference 784-128-10 B=1");
+    let mut ours = peers::ctensor_inference();
+    group.bench_function("ctensor", |bench| bench.iter(&mut ours));
+    let mut theirs = peers::sgemm_inference();
+    group.bench_function("matrixmultiply", |bench| bench.iter(&mut theirs));
+    group.finish();
 }
 
-criterion_group!(benches, matmul, inference);
+criterion_group!(benches, matmul, step, inference);
 criterion_main!(benches);

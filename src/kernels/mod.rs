@@ -6,18 +6,35 @@
 //!
 //! The batch dimension is a slice of rows, so a partial last batch uses the first `n` rows of
 //! a `Matrix<B, _>` with no copy; every other dimension is a const generic, so inner loops
-//! have fixed trip counts. The loops are written in the forms LLVM vectorizes: the axpy form
-//! `c[i, :] += a[i, k] * b[k, :]` for `A B` and `A^T B`, and dot products with eight
-//! independent accumulators for `A B^T` (float additions are never reordered by the
-//! compiler, so one accumulator would be a serial dependency chain).
+//! have fixed trip counts.
+//!
+//! All three run one register-blocked micro-kernel (`block.rs`): an `MR x NR` block of `C`
+//! lives in independent accumulators `[[T; NR]; MR]` and is updated in the axpy form
+//! `acc[r][..] += a(r, p) * b(p, ..)`, which LLVM turns into broadcasts and SIMD
+//! multiply-adds on any target (float additions are never reordered by the compiler, so the
+//! independence has to be in the source). `A^T B` reads `A` transposed for free (the kernel
+//! broadcasts one element of `A` at a time); `A B^T` packs panels of `B^T` into a small stack
+//! buffer first.
+//!
+//! Which instantiation runs:
+//! - on `x86_64` with `std`: the first call checks for AVX2 and FMA
+//!   (`is_x86_feature_detected!`, cached in an atomic); if present, the same kernel compiled
+//!   with `#[target_feature(enable = "avx2,fma")]`, 6 x 16 blocks for `f32`, fused
+//!   multiply-adds;
+//! - otherwise: the portable instantiation, with block sizes for the target's registers and
+//!   multiply-adds fused only where FMA is a compile-time target feature.
 //!
 //! Every function overwrites `C` when `accumulate` is `false` and adds to it when `true`.
 
+mod block;
 /// One-sample inference on Cortex-M (the hook is in `Mlp::logits`).
 #[cfg(target_arch = "arm")]
 pub(crate) mod cortex_m;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod x86;
 
 use crate::Scalar;
+use block::Operands;
 
 /// `C = A B` (or `C += A B`): `A` is `n x K`, `B` is `K x N`, `C` is `n x N`, with `n` the
 /// number of rows of `a` and `c`.
@@ -33,25 +50,21 @@ use crate::Scalar;
 /// ctensor::kernels::matmul(&a, &b, &mut c, false);
 /// assert_eq!(c, [[11.0, 2.0]]);
 /// ```
+#[inline]
 pub fn matmul<T: Scalar, const K: usize, const N: usize>(
     a: &[[T; K]],
     b: &[[T; N]; K],
     c: &mut [[T; N]],
     accumulate: bool,
 ) {
-    assert_eq!(
-        a.len(),
-        c.len(),
-        "matmul: A and C need the same number of rows"
-    );
-    for (a_row, c_row) in a.iter().zip(c.iter_mut()) {
-        if !accumulate {
-            *c_row = [T::ZERO; N];
-        }
-        for (&a_ik, b_row) in a_row.iter().zip(b.iter()) {
-            axpy(a_ik, b_row, c_row);
-        }
+    let o = operands_nn(a, b, c);
+    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
+    // and `C` from an exclusive borrow.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if unsafe { x86::gemm::<T, N>(o, accumulate) } {
+        return;
     }
+    unsafe { portable::gemm::<T, N>(o, accumulate) };
 }
 
 /// `C = A^T B` (or `C += A^T B`): `A` is `n x M`, `B` is `n x N`, `C` is `M x N`; the sum runs
@@ -68,28 +81,21 @@ pub fn matmul<T: Scalar, const K: usize, const N: usize>(
 /// ctensor::kernels::matmul_tn(&a, &b, &mut c, false);
 /// assert_eq!(c, [[4.0], [6.0]]);
 /// ```
+#[inline]
 pub fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
     a: &[[T; M]],
     b: &[[T; N]],
     c: &mut [[T; N]; M],
     accumulate: bool,
 ) {
-    assert_eq!(
-        a.len(),
-        b.len(),
-        "matmul_tn: A and B need the same number of rows"
-    );
-    if !accumulate {
-        *c = [[T::ZERO; N]; M];
+    let o = operands_tn(a, b, c);
+    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
+    // and `C` from an exclusive borrow.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if unsafe { x86::gemm::<T, N>(o, accumulate) } {
+        return;
     }
-    for (a_row, b_row) in a.iter().zip(b.iter()) {
-        for (&a_sm, c_row) in a_row.iter().zip(c.iter_mut()) {
-            // ReLU activations are often exactly zero: skipping them is free and exact.
-            if a_sm != T::ZERO {
-                axpy(a_sm, b_row, c_row);
-            }
-        }
-    }
+    unsafe { portable::gemm::<T, N>(o, accumulate) };
 }
 
 /// `C = A B^T` (or `C += A B^T`): `A` is `n x K`, `B` is `N x K`, `C` is `n x N`.
@@ -105,49 +111,217 @@ pub fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
 /// ctensor::kernels::matmul_nt(&a, &b, &mut c, false);
 /// assert_eq!(c, [[11.0, 1.0]]);
 /// ```
+#[inline]
 pub fn matmul_nt<T: Scalar, const K: usize, const N: usize>(
     a: &[[T; K]],
     b: &[[T; K]; N],
     c: &mut [[T; N]],
     accumulate: bool,
 ) {
+    let o = operands_nt(a, b, c);
+    let src = block::Source::Transposed { b: o.b, ld: K };
+    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
+    // and `C` from an exclusive borrow; `src` reads `B^T` within `b`.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if unsafe { x86::gemm_packed::<T, N>(o, src, accumulate) } {
+        return;
+    }
+    unsafe { portable::gemm_packed::<T, N>(o, src, accumulate) };
+}
+
+/// The raw operands of `C = A B`.
+#[inline(always)]
+fn operands_nn<T: Scalar, const K: usize, const N: usize>(
+    a: &[[T; K]],
+    b: &[[T; N]; K],
+    c: &mut [[T; N]],
+) -> Operands<T> {
+    assert_eq!(
+        a.len(),
+        c.len(),
+        "matmul: A and C need the same number of rows"
+    );
+    Operands {
+        m: a.len(),
+        n: N,
+        k: K,
+        a: a.as_flattened().as_ptr(),
+        rsa: K,
+        csa: 1,
+        b: b.as_flattened().as_ptr(),
+        ldb: N,
+        c: c.as_flattened_mut().as_mut_ptr(),
+        ldc: N,
+    }
+}
+
+/// The raw operands of `C = A^T B`: `A'(i, p) = A[p][i]`.
+#[inline(always)]
+fn operands_tn<T: Scalar, const M: usize, const N: usize>(
+    a: &[[T; M]],
+    b: &[[T; N]],
+    c: &mut [[T; N]; M],
+) -> Operands<T> {
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "matmul_tn: A and B need the same number of rows"
+    );
+    Operands {
+        m: M,
+        n: N,
+        k: a.len(),
+        a: a.as_flattened().as_ptr(),
+        rsa: 1,
+        csa: M,
+        b: b.as_flattened().as_ptr(),
+        ldb: N,
+        c: c.as_flattened_mut().as_mut_ptr(),
+        ldc: N,
+    }
+}
+
+/// The raw operands of `C = A B^T` (`B` is read through [`block::Source::Transposed`]).
+#[inline(always)]
+fn operands_nt<T: Scalar, const K: usize, const N: usize>(
+    a: &[[T; K]],
+    b: &[[T; K]; N],
+    c: &mut [[T; N]],
+) -> Operands<T> {
     assert_eq!(
         a.len(),
         c.len(),
         "matmul_nt: A and C need the same number of rows"
     );
-    for (a_row, c_row) in a.iter().zip(c.iter_mut()) {
-        for (b_row, c_ij) in b.iter().zip(c_row.iter_mut()) {
-            let d = dot(a_row, b_row);
-            *c_ij = if accumulate { *c_ij + d } else { d };
-        }
+    Operands {
+        m: a.len(),
+        n: N,
+        k: K,
+        a: a.as_flattened().as_ptr(),
+        rsa: K,
+        csa: 1,
+        b: b.as_flattened().as_ptr(),
+        ldb: K,
+        c: c.as_flattened_mut().as_mut_ptr(),
+        ldc: N,
     }
 }
 
-/// `y += alpha * x`, element by element.
-#[inline(always)]
-fn axpy<T: Scalar, const N: usize>(alpha: T, x: &[T; N], y: &mut [T; N]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = alpha.mul_add_fast(x, *y);
-    }
+/// Block shapes of the portable kernel: `MR` rows, `NR32`/`NR64` columns for `f32`/`f64`, a
+/// wider `NR1_*` for a single leftover row, and the packed panels' sizes (elements).
+#[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"))]
+mod shape {
+    pub const MR: usize = 6;
+    pub const NR32: usize = 8;
+    pub const NR1_32: usize = 32;
+    pub const NR64: usize = 4;
+    pub const NR1_64: usize = 16;
+    pub const LEN32: usize = 256 * NR32;
+    pub const LEN64: usize = 256 * NR64;
 }
 
-/// Dot product with eight independent partial sums.
-#[inline(always)]
-fn dot<T: Scalar, const N: usize>(a: &[T; N], b: &[T; N]) -> T {
-    const LANES: usize = 8;
-    let mut acc = [T::ZERO; LANES];
-    let a_chunks = a.chunks_exact(LANES);
-    let b_chunks = b.chunks_exact(LANES);
-    let (a_tail, b_tail) = (a_chunks.remainder(), b_chunks.remainder());
-    for (ca, cb) in a_chunks.zip(b_chunks) {
-        for l in 0..LANES {
-            acc[l] = ca[l].mul_add_fast(cb[l], acc[l]);
+/// Block shapes of the portable kernel on small cores (e.g. Cortex-M: 16 to 32 FPU
+/// registers, small stacks).
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64")))]
+mod shape {
+    pub const MR: usize = 4;
+    pub const NR32: usize = 4;
+    pub const NR1_32: usize = 8;
+    pub const NR64: usize = 4;
+    pub const NR1_64: usize = 8;
+    pub const LEN32: usize = 32 * NR32;
+    pub const LEN64: usize = 32 * NR64;
+}
+
+/// The portable path, callable directly (for tests and benchmarks that compare it with the
+/// dispatched one). Not part of the stable API.
+#[doc(hidden)]
+pub mod portable {
+    use super::block::{self, Operands, Plain, Source};
+    use super::shape::{LEN32, LEN64, MR, NR1_32, NR1_64, NR32, NR64};
+    use crate::Scalar;
+
+    /// [`super::matmul`] on the portable path.
+    ///
+    /// # Panics
+    /// As [`super::matmul`].
+    pub fn matmul<T: Scalar, const K: usize, const N: usize>(
+        a: &[[T; K]],
+        b: &[[T; N]; K],
+        c: &mut [[T; N]],
+        accumulate: bool,
+    ) {
+        // SAFETY: the operands come from borrowed slices whose shapes were checked.
+        unsafe { gemm::<T, N>(super::operands_nn(a, b, c), accumulate) };
+    }
+
+    /// [`super::matmul_tn`] on the portable path.
+    ///
+    /// # Panics
+    /// As [`super::matmul_tn`].
+    pub fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
+        a: &[[T; M]],
+        b: &[[T; N]],
+        c: &mut [[T; N]; M],
+        accumulate: bool,
+    ) {
+        // SAFETY: the operands come from borrowed slices whose shapes were checked.
+        unsafe { gemm::<T, N>(super::operands_tn(a, b, c), accumulate) };
+    }
+
+    /// [`super::matmul_nt`] on the portable path.
+    ///
+    /// # Panics
+    /// As [`super::matmul_nt`].
+    pub fn matmul_nt<T: Scalar, const K: usize, const N: usize>(
+        a: &[[T; K]],
+        b: &[[T; K]; N],
+        c: &mut [[T; N]],
+        accumulate: bool,
+    ) {
+        let o = super::operands_nt(a, b, c);
+        // SAFETY: as above; `B^T` is read within `b`.
+        unsafe { gemm_packed::<T, N>(o, Source::Transposed { b: o.b, ld: K }, accumulate) };
+    }
+
+    /// `C (+)= A' B'` with `N` columns, `B'` in place: packed first if several row blocks
+    /// reuse it.
+    ///
+    /// # Safety
+    /// As [`block::gemm`], with `o.n == N`.
+    #[inline(always)]
+    pub(super) unsafe fn gemm<T: Scalar, const N: usize>(o: Operands<T>, accumulate: bool) {
+        let o = Operands { n: N, ..o };
+        // SAFETY: forwarded contract.
+        unsafe {
+            if o.m >= 2 * MR {
+                gemm_packed::<T, N>(o, Source::Rows { b: o.b, ld: o.ldb }, accumulate);
+            } else if size_of::<T>() == 4 {
+                block::gemm::<T, Plain, MR, NR32, NR1_32>(o, accumulate);
+            } else {
+                block::gemm::<T, Plain, MR, NR64, NR1_64>(o, accumulate);
+            }
         }
     }
-    let mut tail = T::ZERO;
-    for (&x, &y) in a_tail.iter().zip(b_tail) {
-        tail = x.mul_add_fast(y, tail);
+
+    /// `C (+)= A' B'` with `N` columns, `B'` packed from `src`.
+    ///
+    /// # Safety
+    /// As [`block::gemm_packed`], with `o.n == N`.
+    #[inline(always)]
+    pub(super) unsafe fn gemm_packed<T: Scalar, const N: usize>(
+        o: Operands<T>,
+        src: Source<T>,
+        accumulate: bool,
+    ) {
+        let o = Operands { n: N, ..o };
+        // SAFETY: forwarded contract.
+        unsafe {
+            if size_of::<T>() == 4 {
+                block::gemm_packed::<T, Plain, MR, NR32, LEN32>(o, src, accumulate);
+            } else {
+                block::gemm_packed::<T, Plain, MR, NR64, LEN64>(o, src, accumulate);
+            }
+        }
     }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }

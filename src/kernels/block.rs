@@ -1,0 +1,542 @@
+//! The one register-blocked kernel behind all three products, generic over the element type,
+//! the multiply-add flavor and the block shape.
+//!
+//! Every product is computed as `C (+)= A' B'` where
+//! - `A'(i, p) = a[i * rsa + p * csa]` is read one scalar at a time (broadcast), so `A` and
+//!   `A^T` cost the same;
+//! - row `p` of `B'` is read `NR` elements at a time, either in place (`b[p * ldb..]`) or from
+//!   a packed panel;
+//! - `C(i, j) = c[i * ldc + j]`.
+//!
+//! The micro-kernel keeps an `MR x NR` block of `C` in registers (`[[T; NR]; MR]`, fixed trip
+//! counts, the axpy form `acc[r][..] += a(r, p) * b(p, ..)`): independent accumulators, so
+//! LLVM turns each row of the block into SIMD registers and each step into broadcasts and
+//! multiply-adds. Rows left over after the `MR`-row blocks use a narrower kernel with more
+//! independent partial sums over `p` (`KU` of them), so the last rows are not a chain of
+//! dependent multiply-adds either.
+//!
+//! When a panel of `B'` is reused by many row blocks, it is first packed (copied, zero-padded
+//! to `NR` columns) into an aligned stack buffer of `KC x NR` elements: the panel then stays
+//! in L1 whatever the row stride of `B` (a stride of 512 bytes maps a column panel of `B` onto
+//! 8 of L1's 64 sets), the loads are aligned, and `A B^T` becomes `A B` (the packing reads
+//! `B^T`).
+
+use core::mem::MaybeUninit;
+use core::ptr;
+
+use crate::Scalar;
+
+/// How a multiply-add is computed: `a * b + c`.
+pub(crate) trait MulAdd<T> {
+    /// `a * b + c`.
+    fn mul_add(a: T, b: T, c: T) -> T;
+}
+
+/// `a * b + c` as the target compiled for: fused only where FMA is a compile-time feature
+/// (see [`Scalar::mul_add_fast`]); never a software `fma` call.
+pub(crate) struct Plain;
+
+impl<T: Scalar> MulAdd<T> for Plain {
+    #[inline(always)]
+    fn mul_add(a: T, b: T, c: T) -> T {
+        a.mul_add_fast(b, c)
+    }
+}
+
+/// A fused multiply-add. Only for functions compiled with the `fma` target feature, where it
+/// is one instruction (elsewhere it would be a slow library call).
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+pub(crate) struct Fused;
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+impl MulAdd<f32> for Fused {
+    #[inline(always)]
+    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+}
+
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+impl MulAdd<f64> for Fused {
+    #[inline(always)]
+    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+}
+
+/// The operands of one product, as raw parts (see the module docs for the layout).
+#[derive(Clone, Copy)]
+pub(crate) struct Operands<T> {
+    /// Rows of `C` (and of `A'`).
+    pub m: usize,
+    /// Columns of `C` (and of `B'`).
+    pub n: usize,
+    /// The inner dimension.
+    pub k: usize,
+    pub a: *const T,
+    pub rsa: usize,
+    pub csa: usize,
+    /// `B'` in place: `B'(p, j) = b[p * ldb + j]` (unused if `B` is packed from elsewhere).
+    pub b: *const T,
+    pub ldb: usize,
+    pub c: *mut T,
+    pub ldc: usize,
+}
+
+/// Where the panels of `B'` come from, for [`gemm_packed`].
+#[derive(Clone, Copy)]
+pub(crate) enum Source<T> {
+    /// `B'(p, j) = b[p * ld + j]`: the `B` of `A B` and `A^T B`.
+    Rows { b: *const T, ld: usize },
+    /// `B'(p, j) = b[j * ld + p]`: the `B` of `A B^T`.
+    Transposed { b: *const T, ld: usize },
+}
+
+/// An aligned buffer for packed panels.
+#[repr(C, align(64))]
+pub(crate) struct Panel<T, const LEN: usize>([MaybeUninit<T>; LEN]);
+
+/// `C (+)= A' B'` reading `B'` in place: `MR x NR` blocks for full row blocks, `NR1`-wide
+/// blocks for a single leftover row. Best when each panel of `B'` is used by few row blocks.
+///
+/// # Safety
+/// For every `i < m`, `j < n`, `p < k`: `a + i * rsa + p * csa` and `b + p * ldb + j` are
+/// readable, `c + i * ldc + j` is writable, and no other reference to `C` is live.
+#[inline(always)]
+pub(crate) unsafe fn gemm<
+    T: Scalar,
+    F: MulAdd<T>,
+    const MR: usize,
+    const NR: usize,
+    const NR1: usize,
+>(
+    o: Operands<T>,
+    accumulate: bool,
+) {
+    if o.m == 0 || o.n == 0 {
+        return;
+    }
+    let mut i = 0;
+    while i + MR <= o.m {
+        // SAFETY: rows `i..i + MR` are in range; forwarded contract.
+        unsafe { row_block::<T, F, MR, NR, 1>(o, i, accumulate) };
+        i += MR;
+    }
+    // SAFETY (all arms): rows `i..m` are in range; forwarded contract.
+    unsafe {
+        match o.m - i {
+            0 => {}
+            1 if o.n <= NR => row_block::<T, F, 1, NR, 4>(o, i, accumulate),
+            1 => row_block::<T, F, 1, NR1, 1>(o, i, accumulate),
+            2 if MR > 2 => row_block::<T, F, 2, NR, 2>(o, i, accumulate),
+            3 if MR > 3 => row_block::<T, F, 3, NR, 2>(o, i, accumulate),
+            4 if MR > 4 => row_block::<T, F, 4, NR, 1>(o, i, accumulate),
+            5 if MR > 5 => row_block::<T, F, 5, NR, 1>(o, i, accumulate),
+            6 if MR > 6 => row_block::<T, F, 6, NR, 1>(o, i, accumulate),
+            7 if MR > 7 => row_block::<T, F, 7, NR, 1>(o, i, accumulate),
+            _ => unreachable!("row blocks have at most 8 rows"),
+        }
+    }
+}
+
+/// Rows `i0..i0 + MR` of `C`, all columns, `B'` in place: full `NR`-wide panels, then one
+/// narrower panel.
+///
+/// # Safety
+/// As [`gemm`], with `i0 + MR <= m`.
+#[inline(always)]
+unsafe fn row_block<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, const KU: usize>(
+    o: Operands<T>,
+    i0: usize,
+    accumulate: bool,
+) {
+    // SAFETY: row `i0` of `A'` and of `C` are in range (i0 < m).
+    let (a, c) = unsafe { (o.a.add(i0 * o.rsa), o.c.add(i0 * o.ldc)) };
+    let full = o.n / NR;
+    for jp in 0..full {
+        let j = jp * NR;
+        // SAFETY: columns `j..j + NR` are in range; forwarded contract.
+        unsafe {
+            micro::<T, F, MR, NR, KU>(o, a, o.b.add(j), o.ldb, NR, c.add(j), NR, accumulate);
+        }
+    }
+    let rest = o.n - full * NR;
+    if rest != 0 {
+        let j = full * NR;
+        // SAFETY: columns `j..j + rest` are in range; forwarded contract.
+        unsafe {
+            micro::<T, F, MR, NR, KU>(o, a, o.b.add(j), o.ldb, rest, c.add(j), rest, accumulate);
+        }
+    }
+}
+
+/// `C (+)= A' B'` with `B'` packed, `KC x NR` at a time (`LEN = KC * NR`), into an aligned
+/// stack buffer that every row block then reads from L1.
+///
+/// # Safety
+/// As [`gemm`] for `A'` and `C`; for every `j < n`, `p < k`, the element of `B'(p, j)` in
+/// `src` is readable.
+#[inline(always)]
+pub(crate) unsafe fn gemm_packed<
+    T: Scalar,
+    F: MulAdd<T>,
+    const MR: usize,
+    const NR: usize,
+    const LEN: usize,
+>(
+    o: Operands<T>,
+    src: Source<T>,
+    accumulate: bool,
+) {
+    if o.m == 0 || o.n == 0 {
+        return;
+    }
+    if o.k == 0 {
+        if !accumulate {
+            for i in 0..o.m {
+                // SAFETY: row `i` of `C` has `n` writable elements.
+                unsafe { ptr::write_bytes(o.c.add(i * o.ldc), 0, o.n) };
+            }
+        }
+        return;
+    }
+    // Split the inner dimension into equal blocks of at most `LEN / NR`.
+    let kc_max = LEN / NR;
+    let blocks = o.k.div_ceil(kc_max);
+    let kc = o.k.div_ceil(blocks);
+    let mut storage = Panel::<T, LEN>([const { MaybeUninit::uninit() }; LEN]);
+    let buf = storage.0.as_mut_ptr().cast::<T>();
+    let full = o.n / NR;
+    let mut k0 = 0;
+    while k0 < o.k {
+        let kb = kc.min(o.k - k0);
+        let acc = accumulate || k0 > 0;
+        // SAFETY: column `k0 < k` of `A'` is in range.
+        let a = unsafe { o.a.add(k0 * o.csa) };
+        for jp in 0..full {
+            let j = jp * NR;
+            // SAFETY: `kb * NR <= LEN`; the source block is in range; columns `j..j + NR`
+            // of `C` are in range.
+            unsafe { panel::<T, F, MR, NR>(o, src, a, k0, kb, j, NR, buf, acc) };
+        }
+        let rest = o.n - full * NR;
+        if rest != 0 {
+            let j = full * NR;
+            // SAFETY: as above, for the last `rest` columns.
+            unsafe { panel::<T, F, MR, NR>(o, src, a, k0, kb, j, rest, buf, acc) };
+        }
+        k0 += kb;
+    }
+}
+
+/// Packs the panel `B'[k0..k0 + kb][j0..j0 + cols]` into `buf` and multiplies every row block
+/// by it. `B'` in rows is packed by the first row block as it goes (its loads are needed
+/// anyway); `B^T` is packed first.
+///
+/// # Safety
+/// As [`gemm_packed`]; `a` points at `A'(0, k0)`; `buf` has `kb * NR` writable elements.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn panel<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
+    o: Operands<T>,
+    src: Source<T>,
+    a: *const T,
+    k0: usize,
+    kb: usize,
+    j0: usize,
+    cols: usize,
+    buf: *mut T,
+    accumulate: bool,
+) {
+    // SAFETY: column `j0 < n` of `C`.
+    let c = unsafe { o.c.add(j0) };
+    match src {
+        Source::Rows { b, ld } if o.m >= MR => {
+            // SAFETY: `B'(k0, j0)` and the `kb x cols` block from it are in range; rows
+            // `0..MR` of `A'` and `C` are; `buf` has room for `kb * NR`.
+            unsafe {
+                let b = b.add(k0 * ld + j0);
+                let ok = Operands { k: kb, ..o };
+                micro_pack::<T, F, MR, NR, 1, true>(ok, a, b, ld, cols, c, cols, accumulate, buf);
+                panel_rows::<T, F, MR, NR>(o, MR, a, kb, buf, c, cols, accumulate);
+            }
+        }
+        _ => {
+            // SAFETY: forwarded contract.
+            unsafe {
+                pack::<T, NR>(src, k0, kb, j0, cols, buf);
+                panel_rows::<T, F, MR, NR>(o, 0, a, kb, buf, c, cols, accumulate);
+            }
+        }
+    }
+}
+
+/// Copies `B'[k0..k0 + kb][j0..j0 + cols]` into `buf` as `kb` rows of `NR`, zero-padded.
+///
+/// # Safety
+/// `buf` has `kb * NR` writable elements; the source block is readable.
+#[inline(always)]
+unsafe fn pack<T: Scalar, const NR: usize>(
+    src: Source<T>,
+    k0: usize,
+    kb: usize,
+    j0: usize,
+    cols: usize,
+    buf: *mut T,
+) {
+    match src {
+        Source::Rows { b, ld } => {
+            for p in 0..kb {
+                // SAFETY: row `k0 + p` of `B'`, columns `j0..j0 + cols`, is readable; row `p`
+                // of the panel is writable.
+                unsafe {
+                    let from = b.add((k0 + p) * ld + j0);
+                    let to = buf.add(p * NR);
+                    if cols == NR {
+                        ptr::write(to.cast::<[T; NR]>(), ptr::read_unaligned(from.cast()));
+                    } else {
+                        let mut row = [T::ZERO; NR];
+                        for (j, x) in row.iter_mut().enumerate().take(cols) {
+                            *x = *from.add(j);
+                        }
+                        ptr::write(to.cast::<[T; NR]>(), row);
+                    }
+                }
+            }
+        }
+        Source::Transposed { b, ld } => {
+            for j in 0..NR {
+                if j < cols {
+                    // SAFETY: row `j0 + j` of `B`, elements `k0..k0 + kb`, is readable;
+                    // `p * NR + j < kb * NR`.
+                    unsafe {
+                        let from = b.add((j0 + j) * ld + k0);
+                        for p in 0..kb {
+                            *buf.add(p * NR + j) = *from.add(p);
+                        }
+                    }
+                } else {
+                    for p in 0..kb {
+                        // SAFETY: `p * NR + j < kb * NR`.
+                        unsafe { *buf.add(p * NR + j) = T::ZERO };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Row blocks `i0..` of `C` against one packed panel (`kb x NR`, `cols` of them valid).
+///
+/// # Safety
+/// As [`gemm_packed`]; `a` points at `A'(0, k0)`, `c` at `C(0, j0)`, `b` at `kb * NR`
+/// initialized elements.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn panel_rows<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
+    o: Operands<T>,
+    i0: usize,
+    a: *const T,
+    kb: usize,
+    b: *const T,
+    c: *mut T,
+    cols: usize,
+    accumulate: bool,
+) {
+    let o = Operands { k: kb, ..o };
+    let mut i = i0;
+    while i + MR <= o.m {
+        // SAFETY: rows `i..i + MR` are in range.
+        unsafe {
+            let (a, c) = (a.add(i * o.rsa), c.add(i * o.ldc));
+            micro::<T, F, MR, NR, 1>(o, a, b, NR, NR, c, cols, accumulate);
+        }
+        i += MR;
+    }
+    // SAFETY: rows `i..m` are in range.
+    unsafe {
+        let (a, c) = (a.add(i * o.rsa), c.add(i * o.ldc));
+        match o.m - i {
+            0 => {}
+            1 => micro::<T, F, 1, NR, 4>(o, a, b, NR, NR, c, cols, accumulate),
+            2 if MR > 2 => micro::<T, F, 2, NR, 2>(o, a, b, NR, NR, c, cols, accumulate),
+            3 if MR > 3 => micro::<T, F, 3, NR, 2>(o, a, b, NR, NR, c, cols, accumulate),
+            4 if MR > 4 => micro::<T, F, 4, NR, 1>(o, a, b, NR, NR, c, cols, accumulate),
+            5 if MR > 5 => micro::<T, F, 5, NR, 1>(o, a, b, NR, NR, c, cols, accumulate),
+            6 if MR > 6 => micro::<T, F, 6, NR, 1>(o, a, b, NR, NR, c, cols, accumulate),
+            7 if MR > 7 => micro::<T, F, 7, NR, 1>(o, a, b, NR, NR, c, cols, accumulate),
+            _ => unreachable!("row blocks have at most 8 rows"),
+        }
+    }
+}
+
+/// One `MR x store_cols` block of `C` over the inner dimension `o.k`, reading `load_cols`
+/// (`<= NR`, the rest taken as zero) of each row of `B'` from `b` with stride `ldb`, with
+/// `KU` independent sets of partial sums.
+///
+/// # Safety
+/// `a` points at `A'(i0, 0)`, `b` at `B'(0, j0)`, `c` at `C(i0, j0)`; the `MR x store_cols`
+/// block, the `k x load_cols` block of `B'` and the `MR x k` block of `A'` are in range.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn micro<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, const KU: usize>(
+    o: Operands<T>,
+    a: *const T,
+    b: *const T,
+    ldb: usize,
+    load_cols: usize,
+    c: *mut T,
+    store_cols: usize,
+    accumulate: bool,
+) {
+    // SAFETY: forwarded contract; no packing.
+    unsafe {
+        micro_pack::<T, F, MR, NR, KU, false>(
+            o,
+            a,
+            b,
+            ldb,
+            load_cols,
+            c,
+            store_cols,
+            accumulate,
+            ptr::null_mut(),
+        );
+    }
+}
+
+/// [`micro`] that also writes each row of `B'` it reads, zero-padded to `NR`, into the
+/// panel `pack` (`k x NR`) if `PACK`.
+///
+/// # Safety
+/// As [`micro`]; if `PACK`, `pack` has `k * NR` writable elements.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn micro_pack<
+    T: Scalar,
+    F: MulAdd<T>,
+    const MR: usize,
+    const NR: usize,
+    const KU: usize,
+    const PACK: bool,
+>(
+    o: Operands<T>,
+    a: *const T,
+    b: *const T,
+    ldb: usize,
+    load_cols: usize,
+    c: *mut T,
+    store_cols: usize,
+    accumulate: bool,
+    pack: *mut T,
+) {
+    let mut acc = [[[T::ZERO; NR]; MR]; KU];
+    let mut p = 0;
+    while p + KU <= o.k {
+        for (u, acc) in acc.iter_mut().enumerate() {
+            // SAFETY: row `p + u < k` of `B'` and column `p + u` of `A'` are in range.
+            let bv = unsafe { load_row::<T, NR>(b, ldb, p + u, load_cols) };
+            if PACK {
+                // SAFETY: row `p + u < k` of the panel is writable.
+                unsafe { ptr::write(pack.add((p + u) * NR).cast::<[T; NR]>(), bv) };
+            }
+            // SAFETY: as above.
+            unsafe { step::<T, F, MR, NR>(acc, a, o.rsa, o.csa, &bv, p + u) };
+        }
+        p += KU;
+    }
+    while p < o.k {
+        // SAFETY: as above, `p < k`.
+        let bv = unsafe { load_row::<T, NR>(b, ldb, p, load_cols) };
+        if PACK {
+            // SAFETY: as above.
+            unsafe { ptr::write(pack.add(p * NR).cast::<[T; NR]>(), bv) };
+        }
+        // SAFETY: as above.
+        unsafe { step::<T, F, MR, NR>(&mut acc[0], a, o.rsa, o.csa, &bv, p) };
+        p += 1;
+    }
+    let mut sum = acc[0];
+    for part in &acc[1..] {
+        for (s, x) in sum.iter_mut().zip(part) {
+            for (s, &x) in s.iter_mut().zip(x) {
+                *s += x;
+            }
+        }
+    }
+    for (r, sum) in sum.iter().enumerate() {
+        // SAFETY: row `r < MR` of the block, columns `..store_cols`, are writable.
+        let c_row = unsafe { c.add(r * o.ldc) };
+        if store_cols == NR {
+            // SAFETY: `NR` elements from `c_row` are in range; unaligned access is allowed.
+            unsafe {
+                let out = if accumulate {
+                    let mut out = ptr::read_unaligned(c_row.cast::<[T; NR]>());
+                    for (o, &s) in out.iter_mut().zip(sum) {
+                        *o += s;
+                    }
+                    out
+                } else {
+                    *sum
+                };
+                ptr::write_unaligned(c_row.cast::<[T; NR]>(), out);
+            }
+        } else {
+            for (j, &s) in sum.iter().enumerate().take(store_cols) {
+                // SAFETY: `j < store_cols`, in range.
+                unsafe {
+                    let cj = c_row.add(j);
+                    *cj = if accumulate { *cj + s } else { s };
+                }
+            }
+        }
+    }
+}
+
+/// Row `p` of `B'` from `b` (stride `ldb`): `cols` elements, zero-padded to `NR`.
+///
+/// # Safety
+/// `b + p * ldb + j` is readable for `j < cols`.
+#[inline(always)]
+unsafe fn load_row<T: Scalar, const NR: usize>(
+    b: *const T,
+    ldb: usize,
+    p: usize,
+    cols: usize,
+) -> [T; NR] {
+    // SAFETY: row `p` of `B'` has `cols` readable elements from `b`.
+    let b_row = unsafe { b.add(p * ldb) };
+    if cols == NR {
+        // SAFETY: `NR` elements are readable; unaligned reads are allowed.
+        unsafe { ptr::read_unaligned(b_row.cast::<[T; NR]>()) }
+    } else {
+        let mut v = [T::ZERO; NR];
+        for (j, v) in v.iter_mut().enumerate().take(cols) {
+            // SAFETY: `j < cols`.
+            *v = unsafe { *b_row.add(j) };
+        }
+        v
+    }
+}
+
+/// `acc[r][..] += A'(r, p) * bv` for the `MR` rows of a block.
+///
+/// # Safety
+/// `A'(r, p)` is readable for `r < MR`.
+#[inline(always)]
+unsafe fn step<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
+    acc: &mut [[T; NR]; MR],
+    a: *const T,
+    rsa: usize,
+    csa: usize,
+    bv: &[T; NR],
+    p: usize,
+) {
+    for (r, acc) in acc.iter_mut().enumerate() {
+        // SAFETY: `A'(r, p)` is readable.
+        let ar = unsafe { *a.add(r * rsa + p * csa) };
+        for (x, &y) in acc.iter_mut().zip(bv) {
+            *x = F::mul_add(ar, y, *x);
+        }
+    }
+}
