@@ -8,8 +8,10 @@
 # - `digits`: the main job's model (models/digits.bin) and the 64-32-10 model classify 40 test
 #   digits as the host does (exit status of the firmware);
 # - `train`: on-device SGD, loss going down, weights within tolerance of the host's;
+# - `kernel_check`: the Cortex-M inference kernel equals a plain reference bit for bit, for
+#   every output width it handles and inputs with zeros, infinities and NaN;
 # - `cost` and `digits` are built with `panic-is-link-error`: they link only if no panic is
-#   reachable;
+#   reachable; `panic_probe`, which has one, must not link with it (negative control);
 # - `cost`: the numbers of the table, against the targets (<= 4,000 instructions per
 #   inference and <= 6 KiB of .text on the M4F, <= 512 B of stack, no heap).
 #
@@ -56,6 +58,14 @@ if [ -z "$LLVM_SIZE" ] || [ -z "$LLVM_OBJDUMP" ]; then
 fi
 export LLVM_OBJDUMP
 
+step "formatting, and the host tool that regenerates the 64-32-10 model still builds"
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --check
+  (cd "$ROOT/tools/train-small-digits" && cargo fmt --check)
+fi
+# From its own folder: the firmware's .cargo/config.toml (thumb target) must not apply.
+(cd "$ROOT/tools/train-small-digits" && cargo check --quiet </dev/null)
+
 PLUGIN_DIR="$FW/target/qemu-insncount"
 mkdir -p "$PLUGIN_DIR"
 gcc -shared -fPIC -O2 -o "$PLUGIN_DIR/libinsncount.so" "$ROOT/tools/qemu-insncount/insncount.c"
@@ -81,12 +91,21 @@ for target in "$M4F" "$M0"; do
   # The inference images: any reachable panic is a link error.
   cargo build --release --target "$target" --features panic-is-link-error --bin cost --bin digits \
     </dev/null || fail "inference build for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
-  cargo build --release --target "$target" --bin train </dev/null
+  if cargo build --release --target "$target" --features panic-is-link-error --bin panic_probe \
+    </dev/null >"$FW/target/panic_probe.log" 2>&1; then
+    fail "panic_probe linked with panic-is-link-error: the panic-free check proves nothing"
+  fi
+  grep -q error_a_panic_is_reachable_in_this_firmware "$FW/target/panic_probe.log" \
+    || { cat "$FW/target/panic_probe.log"; fail "panic_probe failed to build for another reason"; }
+  echo "panic_probe (a reachable panic) does not link with panic-is-link-error, as it must"
+  cargo build --release --target "$target" --bin train --bin kernel_check </dev/null
 
   step "digits on ${BOARD[$target]}"
   run "$target" digits
   step "train on ${BOARD[$target]}"
   run "$target" train
+  step "kernel_check on ${BOARD[$target]}"
+  run "$target" kernel_check
 
   step "cost on ${BOARD[$target]}"
   elf="$FW/target/$target/release/cost"
