@@ -27,8 +27,8 @@
 //! Every function overwrites `C` when `accumulate` is `false` and adds to it when `true`.
 
 mod block;
-/// One-sample inference on Cortex-M (the hook is in `Mlp::logits`).
-#[cfg(target_arch = "arm")]
+/// One-sample inference on Cortex-M (the hook is in `Mlp::logits`; also built for tests).
+#[cfg(any(test, target_arch = "arm"))]
 pub(crate) mod cortex_m;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
