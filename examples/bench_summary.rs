@@ -8,7 +8,8 @@
 //!
 //! Options: `--quick` (fewer rounds), `--rounds N`, `--min` (print the fastest round instead
 //! of the median: steadier on a busy machine), `--only TEXT` (only the matmul shapes whose
-//! label contains `TEXT`), `--wall` (wall-clock time; by default, on Linux, samples are
+//! label contains `TEXT`), `--profile-step B` (only run ctensor's training step for five
+//! seconds, for a profiler), `--wall` (wall-clock time; by default, on Linux, samples are
 //! timed with the thread's CPU time, which leaves out time spent preempted by other
 //! processes).
 
@@ -153,6 +154,10 @@ fn main() {
     };
     let sample = Duration::from_millis(2);
     let start = Instant::now();
+    if let Some(i) = args.iter().position(|a| a == "--profile-step") {
+        profile_step(args[i + 1].parse().expect("--profile-step B"));
+        return;
+    }
 
     println!(
         "ctensor bench_summary: f32, single thread, {rounds} interleaved rounds, {} of {}; \
@@ -249,6 +254,27 @@ fn main() {
     );
     println!();
     println!("total time {:.1} s", start.elapsed().as_secs_f64());
+}
+
+/// Runs ctensor's training step at batch size `b` for about five seconds (for a profiler).
+fn profile_step(b: usize) {
+    let mut step = match b {
+        1 => peers::ctensor_step::<1>(),
+        32 => peers::ctensor_step::<32>(),
+        64 => peers::ctensor_step::<64>(),
+        128 => peers::ctensor_step::<128>(),
+        _ => panic!("--profile-step takes 1, 32, 64 or 128"),
+    };
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < Duration::from_secs(5) {
+        step();
+        n += 1;
+    }
+    println!(
+        "{n} steps, {:.1} us each",
+        start.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
 }
 
 fn avx2_fma() -> bool {

@@ -337,3 +337,57 @@ fn mismatched_rows_panic() {
     let mut c = [[0.0_f32; 2]; 3];
     kernels::matmul(&[[1.0_f32; 2]; 2], &[[0.0; 2]; 2], &mut c, false);
 }
+
+/// The SGD step of `Mlp::train_step` applies the update of `W1` as `X^T dZ1` is computed
+/// (never storing it): it must agree with `backward` followed by `theta -= lr g`, and fall
+/// back to that path when the gradient could overflow.
+#[test]
+fn fused_sgd_step_matches_backward_then_update() {
+    use ctensor::{
+        Batch, Label, Loss, Matrix, Mlp, Optimizer, Sgd, Targets, TrainConfig, Workspace,
+    };
+    use rand::SeedableRng;
+
+    fn check<const B: usize>(scale: f32) {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(B as u64);
+        let net = Mlp::<784, 128, 10>::boxed_glorot(&mut rng);
+        let mut x: Box<Matrix<B, 784>> = bytemuck::zeroed_box();
+        let mut lcg = Lcg(B as u64);
+        for v in x.as_flattened_mut() {
+            *v = scale * lcg.next::<f32>();
+        }
+        let labels: [Label<10>; B] = core::array::from_fn(|i| Label::new(i % 10).unwrap());
+        let batch = Batch::new(&x, Targets::Classes(&labels)).unwrap();
+        let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
+        let mut sgd = Sgd::new(0.05).unwrap();
+
+        let mut fused = net.clone();
+        let mut ws = Workspace::<B, 784, 128, 10>::boxed_zeros();
+        let fused_stats = fused.train_step(&batch, &cfg, &mut ws, &mut sgd, &mut rng);
+
+        let mut reference = net.clone();
+        let mut ws = Workspace::<B, 784, 128, 10>::boxed_zeros();
+        reference.forward_train(&batch, cfg.dropout, &mut ws, &mut rng);
+        let stats = reference.backward(&batch, &cfg, &mut ws);
+        assert_eq!(fused_stats.is_ok(), stats.is_ok(), "B = {B}, scale {scale}");
+        if stats.is_err() {
+            assert_eq!(fused, net, "a failed step changed the model");
+            return;
+        }
+        sgd.update(&mut reference, &ws.grads);
+        for (t, (a, b)) in fused.tensors().iter().zip(reference.tensors()).enumerate() {
+            for (i, (&a, &b)) in a.iter().zip(b).enumerate() {
+                let tol = 1e-5 * (1.0 + b.abs());
+                assert!((a - b).abs() <= tol, "B = {B}: tensor {t}[{i}]: {a} vs {b}");
+            }
+        }
+    }
+    check::<1>(1.0);
+    check::<7>(1.0);
+    check::<32>(1.0);
+    // Huge inputs: the bound on the gradient of `W1` fails (the step takes the general path)
+    // or the gradient overflows (the step must fail and leave the model as it was).
+    for scale in [1e34, 1e35, 1e36, 1e37, 3e38] {
+        check::<3>(scale);
+    }
+}

@@ -81,6 +81,9 @@ pub(crate) struct Operands<T> {
     pub ldb: usize,
     pub c: *mut T,
     pub ldc: usize,
+    /// The product is scaled by `alpha`: `C = alpha A' B'` or `C += alpha A' B'` (1 for the
+    /// public products: exact, the same bits as no scaling).
+    pub alpha: T,
 }
 
 /// Where the panels of `B'` come from, for [`gemm_packed`].
@@ -97,7 +100,8 @@ pub(crate) enum Source<T> {
 pub(crate) struct Panel<T, const LEN: usize>([MaybeUninit<T>; LEN]);
 
 /// `C (+)= A' B'` reading `B'` in place: `MR x NR` blocks for full row blocks, `NR1`-wide
-/// blocks for a single leftover row. Best when each panel of `B'` is used by few row blocks.
+/// blocks for a single leftover row (`KU1` partial sums per element if `n <= NR`). Best when
+/// each panel of `B'` is used by few row blocks.
 ///
 /// # Safety
 /// For every `i < m`, `j < n`, `p < k`: `a + i * rsa + p * csa` and `b + p * ldb + j` are
@@ -109,6 +113,7 @@ pub(crate) unsafe fn gemm<
     const MR: usize,
     const NR: usize,
     const NR1: usize,
+    const KU1: usize,
 >(
     o: Operands<T>,
     accumulate: bool,
@@ -126,7 +131,7 @@ pub(crate) unsafe fn gemm<
     unsafe {
         match o.m - i {
             0 => {}
-            1 if o.n <= NR => row_block::<T, F, 1, NR, 4>(o, i, accumulate),
+            1 if o.n <= NR => row_block::<T, F, 1, NR, KU1>(o, i, accumulate),
             1 => row_block::<T, F, 1, NR1, 1>(o, i, accumulate),
             2 if MR > 2 => row_block::<T, F, 2, NR, 2>(o, i, accumulate),
             3 if MR > 3 => row_block::<T, F, 3, NR, 2>(o, i, accumulate),
@@ -168,6 +173,15 @@ unsafe fn row_block<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, c
             micro::<T, F, MR, NR, KU>(o, a, o.b.add(j), o.ldb, rest, c.add(j), rest, accumulate);
         }
     }
+}
+
+/// Whether [`gemm_packed`] pays off over [`gemm`]: packing a panel costs a copy and makes the
+/// pass over `C` go panel by panel (strided), which pays only if several row blocks reuse a
+/// deep panel. With a shallow inner dimension (an update `W += x^T d` from a few samples),
+/// streaming `C` row by row is what matters.
+#[inline(always)]
+pub(crate) fn worth_packing<T>(o: &Operands<T>, mr: usize) -> bool {
+    o.m >= 2 * mr && o.k >= 16
 }
 
 /// `C (+)= A' B'` with `B'` packed, `KC x NR` at a time (`LEN = KC * NR`), into an aligned
@@ -456,6 +470,7 @@ unsafe fn micro_pack<
         unsafe { step::<T, F, MR, NR>(&mut acc[0], a, o.rsa, o.csa, &bv, p) };
         p += 1;
     }
+    let alpha = o.alpha;
     let mut sum = acc[0];
     for part in &acc[1..] {
         for (s, x) in sum.iter_mut().zip(part) {
@@ -473,11 +488,11 @@ unsafe fn micro_pack<
                 let out = if accumulate {
                     let mut out = ptr::read_unaligned(c_row.cast::<[T; NR]>());
                     for (o, &s) in out.iter_mut().zip(sum) {
-                        *o += s;
+                        *o = F::mul_add(alpha, s, *o);
                     }
                     out
                 } else {
-                    *sum
+                    sum.map(|s| alpha * s)
                 };
                 ptr::write_unaligned(c_row.cast::<[T; NR]>(), out);
             }
@@ -486,7 +501,11 @@ unsafe fn micro_pack<
                 // SAFETY: `j < store_cols`, in range.
                 unsafe {
                     let cj = c_row.add(j);
-                    *cj = if accumulate { *cj + s } else { s };
+                    *cj = if accumulate {
+                        F::mul_add(alpha, s, *cj)
+                    } else {
+                        alpha * s
+                    };
                 }
             }
         }

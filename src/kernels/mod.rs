@@ -98,6 +98,46 @@ pub fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
     unsafe { portable::gemm::<T, N>(o, accumulate) };
 }
 
+/// `C += alpha A^T B`: the SGD update `W -= lr X^T dZ` applied as the gradient is computed,
+/// without storing it.
+#[inline]
+pub(crate) fn matmul_tn_add_scaled<T: Scalar, const M: usize, const N: usize>(
+    a: &[[T; M]],
+    b: &[[T; N]],
+    c: &mut [[T; N]; M],
+    alpha: T,
+) {
+    let o = Operands {
+        alpha,
+        ..operands_tn(a, b, c)
+    };
+    // SAFETY (both calls): as in `matmul_tn`.
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if unsafe { x86::gemm::<T, N>(o, true) } {
+        return;
+    }
+    unsafe { portable::gemm::<T, N>(o, true) };
+}
+
+/// Whether every element is finite, in one pass with no early exit (so that it vectorizes):
+/// `x * 0` is 0 for a finite `x` and NaN for an infinite or NaN one.
+#[must_use]
+pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
+    const LANES: usize = 16;
+    let mut acc = [T::ZERO; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a += x * T::ZERO;
+        }
+    }
+    for (a, &x) in acc.iter_mut().zip(rest) {
+        *a += x * T::ZERO;
+    }
+    acc.iter().all(|&a| a == T::ZERO)
+}
+
 /// `C = A B^T` (or `C += A B^T`): `A` is `n x K`, `B` is `N x K`, `C` is `n x N`.
 ///
 /// # Panics
@@ -152,6 +192,7 @@ fn operands_nn<T: Scalar, const K: usize, const N: usize>(
         ldb: N,
         c: c.as_flattened_mut().as_mut_ptr(),
         ldc: N,
+        alpha: T::ONE,
     }
 }
 
@@ -178,6 +219,7 @@ fn operands_tn<T: Scalar, const M: usize, const N: usize>(
         ldb: N,
         c: c.as_flattened_mut().as_mut_ptr(),
         ldc: N,
+        alpha: T::ONE,
     }
 }
 
@@ -204,18 +246,21 @@ fn operands_nt<T: Scalar, const K: usize, const N: usize>(
         ldb: K,
         c: c.as_flattened_mut().as_mut_ptr(),
         ldc: N,
+        alpha: T::ONE,
     }
 }
 
 /// Block shapes of the portable kernel: `MR` rows, `NR32`/`NR64` columns for `f32`/`f64`, a
-/// wider `NR1_*` for a single leftover row, and the packed panels' sizes (elements).
+/// wider `NR1_*` for a single leftover row (`KU1` partial sums per element when it is
+/// narrower than `NR`), and the packed panels' sizes (elements).
 #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"))]
 mod shape {
     pub const MR: usize = 6;
     pub const NR32: usize = 8;
-    pub const NR1_32: usize = 32;
+    pub const NR1_32: usize = 64;
     pub const NR64: usize = 4;
-    pub const NR1_64: usize = 16;
+    pub const NR1_64: usize = 32;
+    pub const KU1: usize = 4;
     pub const LEN32: usize = 256 * NR32;
     pub const LEN64: usize = 256 * NR64;
 }
@@ -229,6 +274,9 @@ mod shape {
     pub const NR1_32: usize = 8;
     pub const NR64: usize = 4;
     pub const NR1_64: usize = 8;
+    /// One partial sum per element: a one-row product sums in order, `x_0 w_0j + x_1 w_1j +
+    /// ...`, as the Cortex-M inference kernels do (`cortex_m.rs`), so both give the same bits.
+    pub const KU1: usize = 1;
     pub const LEN32: usize = 32 * NR32;
     pub const LEN64: usize = 32 * NR64;
 }
@@ -238,7 +286,7 @@ mod shape {
 #[doc(hidden)]
 pub mod portable {
     use super::block::{self, Operands, Plain, Source};
-    use super::shape::{LEN32, LEN64, MR, NR1_32, NR1_64, NR32, NR64};
+    use super::shape::{KU1, LEN32, LEN64, MR, NR1_32, NR1_64, NR32, NR64};
     use crate::Scalar;
 
     /// [`super::matmul`] on the portable path.
@@ -294,12 +342,12 @@ pub mod portable {
         let o = Operands { n: N, ..o };
         // SAFETY: forwarded contract.
         unsafe {
-            if o.m >= 2 * MR {
+            if block::worth_packing(&o, MR) {
                 gemm_packed::<T, N>(o, Source::Rows { b: o.b, ld: o.ldb }, accumulate);
             } else if size_of::<T>() == 4 {
-                block::gemm::<T, Plain, MR, NR32, NR1_32>(o, accumulate);
+                block::gemm::<T, Plain, MR, NR32, NR1_32, KU1>(o, accumulate);
             } else {
-                block::gemm::<T, Plain, MR, NR64, NR1_64>(o, accumulate);
+                block::gemm::<T, Plain, MR, NR64, NR1_64, KU1>(o, accumulate);
             }
         }
     }

@@ -44,6 +44,8 @@ fn cast<T: Scalar, U: Scalar>(o: Operands<T>) -> Option<Operands<U>> {
         ldb: o.ldb,
         c: o.c.cast(),
         ldc: o.ldc,
+        // Exact: `U` is `T`.
+        alpha: U::from_f64(o.alpha.to_f64()),
     })
 }
 
@@ -107,8 +109,8 @@ fn cast_source<T: Scalar, U: Scalar>(src: Source<T>) -> Source<U> {
 }
 
 /// Block shapes: 6 x 16 `f32` (12 of the 16 `ymm` registers), 6 x 8 `f64`; a single
-/// leftover row uses 64 (`f32`) or 32 (`f64`) columns, 8 registers; packed panels are
-/// 256 x 16 / 256 x 8 (16 KiB).
+/// leftover row uses 128 (`f32`) or 64 (`f64`) columns, 16 registers (it streams whole rows
+/// of `B`, which is what one row is bound by); packed panels are 256 x 16 / 256 x 8 (16 KiB).
 const MR: usize = 6;
 
 #[target_feature(enable = "avx2,fma")]
@@ -116,11 +118,11 @@ unsafe fn gemm_f32<const N: usize>(o: Operands<f32>, accumulate: bool) {
     let o = Operands { n: N, ..o };
     // SAFETY: forwarded contract.
     unsafe {
-        if o.m >= 2 * MR {
+        if block::worth_packing(&o, MR) {
             let src = Source::Rows { b: o.b, ld: o.ldb };
             block::gemm_packed::<f32, Fused, MR, 16, 4096>(o, src, accumulate);
         } else {
-            block::gemm::<f32, Fused, MR, 16, 64>(o, accumulate);
+            block::gemm::<f32, Fused, MR, 16, 128, 4>(o, accumulate);
         }
     }
 }
@@ -130,11 +132,11 @@ unsafe fn gemm_f64<const N: usize>(o: Operands<f64>, accumulate: bool) {
     let o = Operands { n: N, ..o };
     // SAFETY: forwarded contract.
     unsafe {
-        if o.m >= 2 * MR {
+        if block::worth_packing(&o, MR) {
             let src = Source::Rows { b: o.b, ld: o.ldb };
             block::gemm_packed::<f64, Fused, MR, 8, 2048>(o, src, accumulate);
         } else {
-            block::gemm::<f64, Fused, MR, 8, 32>(o, accumulate);
+            block::gemm::<f64, Fused, MR, 8, 64, 4>(o, accumulate);
         }
     }
 }

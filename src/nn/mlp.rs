@@ -7,7 +7,7 @@ use crate::kernels;
 use crate::nn::dropout::Dropout;
 use crate::nn::init::glorot_uniform;
 use crate::nn::loss::{L2, LabelSmoothing, Loss, one_hot};
-use crate::nn::optim::Optimizer;
+use crate::nn::optim::{Optimizer, sgd_update};
 use crate::{Error, Label, Matrix, Result, Scalar, Vector};
 
 /// A multilayer perceptron: `D` inputs, `H` ReLU hidden units, `K` outputs (logits).
@@ -179,6 +179,8 @@ pub struct Batch<'a, const B: usize, const D: usize, const K: usize, T = f32> {
     x: &'a Matrix<B, D, T>,
     targets: Targets<'a, B, K, T>,
     len: usize,
+    /// The largest `|x|` of the valid rows (bounds the weight gradient in the fused SGD step).
+    max_abs_input: T,
 }
 
 impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B, D, K, T> {
@@ -220,10 +222,13 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
         if len == 0 || len > B {
             return Err(Error::BatchLength { len, capacity: B });
         }
+        let mut max_abs_input = T::ZERO;
         for (row, xs) in x.rows().take(len).enumerate() {
-            if let Some(col) = xs.iter().position(|v| !v.is_finite()) {
+            if !kernels::all_finite(xs) {
+                let col = xs.iter().position(|v| !v.is_finite()).unwrap_or(0);
                 return Err(Error::NonFiniteInput { row, col });
             }
+            max_abs_input = xs.iter().fold(max_abs_input, |m, v| m.max(v.abs()));
         }
         if let Targets::Values(g) = targets {
             for (row, gs) in g.rows().take(len).enumerate() {
@@ -232,7 +237,12 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
                 }
             }
         }
-        Ok(Self { x, targets, len })
+        Ok(Self {
+            x,
+            targets,
+            len,
+            max_abs_input,
+        })
     }
 
     /// The number of valid rows.
@@ -745,6 +755,26 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         cfg: &TrainConfig,
         ws: &mut Workspace<B, D, H, K, T>,
     ) -> Result<StepStats<T>> {
+        let loss = self.backward_to_hidden(batch, cfg, ws)?;
+        let n = batch.len();
+        kernels::matmul_tn(
+            batch.inputs(),
+            &ws.d_hidden.as_array()[..n],
+            ws.grads.w1.as_array_mut(),
+            false,
+        );
+        self.finish_gradients(cfg, ws, loss)
+    }
+
+    /// The backward pass up to the hidden layer: checks, the loss, `dZ2` (in place of the
+    /// logits), `dW2`, `db2`, `dZ1` (in `ws.d_hidden`) and `db1`. Everything but `dW1` and
+    /// the L2 terms. Returns the mean loss.
+    fn backward_to_hidden<const B: usize>(
+        &self,
+        batch: &Batch<'_, B, D, K, T>,
+        cfg: &TrainConfig,
+        ws: &mut Workspace<B, D, H, K, T>,
+    ) -> Result<T> {
         let n = batch.len();
         if ws.len != n {
             return Err(Error::BatchLength {
@@ -789,9 +819,18 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         {
             *d *= g;
         }
-        kernels::matmul_tn(batch.inputs(), d_hidden, grads.w1.as_array_mut(), false);
         sum_rows(d_hidden, &mut grads.b1);
+        Ok(loss)
+    }
 
+    /// Adds the L2 terms to the gradients in `ws.grads` and checks that they are finite.
+    fn finish_gradients<const B: usize>(
+        &self,
+        cfg: &TrainConfig,
+        ws: &mut Workspace<B, D, H, K, T>,
+        loss: T,
+    ) -> Result<StepStats<T>> {
+        let grads = &mut ws.grads;
         let mut penalty = T::ZERO;
         let l2 = cfg.l2;
         if l2.lambda() != 0.0 {
@@ -809,18 +848,70 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         }
         // A finite loss can still have an infinite gradient (e.g. large inputs times a large
         // `dZ1` overflow `X^T dZ1`): applying it would poison the model.
-        let grads_finite = grads
-            .tensors()
-            .into_iter()
-            .all(|t| t.iter().all(|g| g.is_finite()));
+        let grads_finite = grads.tensors().into_iter().all(kernels::all_finite);
         if !penalty.is_finite() || !grads_finite {
             return Err(Error::NonFiniteLoss);
         }
         Ok(StepStats { loss, penalty })
     }
 
+    /// [`Mlp::train_step`] with plain SGD and no L2 penalty: `W1` is updated as its gradient
+    /// `X^T dZ1` is computed (`W1 += (-lr) X^T dZ1`), never stored. That is one pass over
+    /// `W1` instead of three (write the gradient, check it, apply it); at `B = 1` it is most
+    /// of the step.
+    ///
+    /// The model must not change if a gradient is not finite, and a fused update cannot be
+    /// undone, so it only runs when the gradient is provably finite: every element of
+    /// `X^T dZ1` is at most `max |x| * sum over rows of max |dZ1|` in magnitude (and rounding
+    /// adds a factor of at most `1 + n eps`), so that bound being far below the largest float
+    /// is enough. Otherwise the step falls back to the general path, which computes and
+    /// checks the gradient.
+    fn sgd_step<const B: usize, O: Optimizer<D, H, K, T> + ?Sized>(
+        &mut self,
+        batch: &Batch<'_, B, D, K, T>,
+        cfg: &TrainConfig,
+        ws: &mut Workspace<B, D, H, K, T>,
+        optimizer: &mut O,
+        lr: T,
+    ) -> Result<StepStats<T>> {
+        let loss = self.backward_to_hidden(batch, cfg, ws)?;
+        let n = batch.len();
+        let d_hidden = &ws.d_hidden.as_array()[..n];
+        let g = &ws.grads;
+        // A NaN or infinite `dZ1` makes `db1 = sum_rows dZ1` NaN or infinite.
+        let small_finite = kernels::all_finite(g.b1.as_slice())
+            && kernels::all_finite(g.w2.as_flattened())
+            && kernels::all_finite(g.b2.as_slice());
+        let mut sum_max = T::ZERO;
+        for row in d_hidden {
+            sum_max += row.iter().fold(T::ZERO, |m, d| m.max(d.abs()));
+        }
+        let bound = batch.max_abs_input * sum_max;
+        let limit = T::max_value() / T::from_f64(1024.0);
+        if small_finite && bound < limit && bound * lr < limit {
+            kernels::matmul_tn_add_scaled(batch.inputs(), d_hidden, self.w1.as_array_mut(), -lr);
+            let g = &ws.grads;
+            sgd_update(self.b1.as_mut_slice(), g.b1.as_slice(), lr);
+            sgd_update(self.w2.as_flattened_mut(), g.w2.as_flattened(), lr);
+            sgd_update(self.b2.as_mut_slice(), g.b2.as_slice(), lr);
+            return Ok(StepStats {
+                loss,
+                penalty: T::ZERO,
+            });
+        }
+        kernels::matmul_tn(batch.inputs(), d_hidden, ws.grads.w1.as_array_mut(), false);
+        let stats = self.finish_gradients(cfg, ws, loss)?;
+        optimizer.update(self, &ws.grads);
+        Ok(stats)
+    }
+
     /// One training step: [`Mlp::forward_train`], [`Mlp::backward`], then the optimizer's
     /// update. Returns the step's loss (before the update).
+    ///
+    /// With [`Sgd`](crate::Sgd) and no L2 penalty, the update of `W1` is applied as its
+    /// gradient is computed (one pass over `W1` instead of three), so `ws.grads.w1` is
+    /// usually not written; the other gradients are. The result is the same update, up to
+    /// rounding.
     ///
     /// # Errors
     /// As [`Mlp::backward`]; on error the model and the optimizer are unchanged.
@@ -858,6 +949,11 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         R: Rng + ?Sized,
     {
         self.forward_train(batch, cfg.dropout, ws, rng);
+        if cfg.l2.lambda() == 0.0
+            && let Some(lr) = optimizer.plain_sgd_learning_rate()
+        {
+            return self.sgd_step(batch, cfg, ws, optimizer, T::from_f64(lr));
+        }
         let stats = self.backward(batch, cfg, ws)?;
         optimizer.update(self, &ws.grads);
         Ok(stats)

@@ -22,6 +22,14 @@ use crate::{Error, Result, Scalar};
 pub trait Optimizer<const D: usize, const H: usize, const K: usize, T: Scalar> {
     /// Applies one update.
     fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>);
+
+    /// `Some(lr)` if [`Optimizer::update`] is exactly plain SGD, `theta <- theta - lr g`:
+    /// [`Mlp::train_step`] may then apply the update of `W1` as its gradient is computed,
+    /// without storing it. Implementations other than [`Sgd`] keep the default, `None`.
+    #[doc(hidden)]
+    fn plain_sgd_learning_rate(&self) -> Option<f64> {
+        None
+    }
 }
 
 fn check(name: &'static str, value: f64, ok: bool) -> Result<()> {
@@ -94,10 +102,20 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
     fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) {
         let lr = T::from_f64(self.lr);
         for (theta, g) in net.tensors_mut().into_iter().zip(grads.tensors()) {
-            for (t, &g) in theta.iter_mut().zip(g) {
-                *t -= lr * g;
-            }
+            sgd_update(theta, g, lr);
         }
+    }
+
+    fn plain_sgd_learning_rate(&self) -> Option<f64> {
+        Some(self.lr)
+    }
+}
+
+/// `theta -= lr g`, element by element.
+#[inline]
+pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
+    for (t, &g) in theta.iter_mut().zip(g) {
+        *t -= lr * g;
     }
 }
 

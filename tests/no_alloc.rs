@@ -1,0 +1,130 @@
+//! Training steps and inference never touch the heap: a counting global allocator sees zero
+//! allocations once the model, the workspace and the optimizer exist.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use ctensor::{
+    Adam, Batch, Dropout, L2, Label, Loss, Matrix, Mlp, Momentum, Optimizer, Sgd, Targets,
+    TrainConfig, Workspace,
+};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+/// Counts the allocations made by the current thread (tests run in parallel threads).
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the thread-local may already be gone while a thread shuts down.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded contract.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded contract.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: forwarded contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+const D: usize = 784;
+const H: usize = 128;
+const K: usize = 10;
+
+/// Steps of a 784-128-10 network at batch size `B` with optimizer `opt` and config `cfg`:
+/// none may allocate (the first step included: nothing is set up lazily).
+fn steps_do_not_allocate<const B: usize, O: Optimizer<D, H, K, f32> + ?Sized>(
+    opt: &mut O,
+    cfg: &TrainConfig,
+) {
+    let mut rng = StdRng::seed_from_u64(B as u64);
+    let mut net = Mlp::<D, H, K>::boxed_glorot(&mut rng);
+    let mut ws = Workspace::<B, D, H, K>::boxed_zeros();
+    let mut x: Box<Matrix<B, D>> = bytemuck::zeroed_box();
+    for (i, v) in x.as_flattened_mut().iter_mut().enumerate() {
+        *v = ((i * 37) % 101) as f32 / 101.0;
+    }
+    let labels: Box<[Label<K>; B]> = Box::new(core::array::from_fn(|i| Label::new(i % K).unwrap()));
+    let n = allocations(|| {
+        for _ in 0..3 {
+            let batch = Batch::new(&x, Targets::Classes(&labels)).unwrap();
+            net.train_step(&batch, cfg, &mut ws, opt, &mut rng).unwrap();
+        }
+    });
+    assert_eq!(n, 0, "B = {B}: training steps allocated {n} times");
+}
+
+#[test]
+fn the_counter_counts() {
+    assert!(allocations(|| drop(std::hint::black_box(vec![1_u8; 10]))) > 0);
+}
+
+#[test]
+fn training_steps_do_not_allocate() {
+    let plain = TrainConfig::new(Loss::SoftmaxCrossEntropy);
+    let regularized = plain
+        .with_l2(L2::new(1e-4).unwrap())
+        .with_dropout(Dropout::new(0.2).unwrap());
+    let mut sgd = Sgd::new(0.01).unwrap();
+    steps_do_not_allocate::<1, _>(&mut sgd, &plain);
+    steps_do_not_allocate::<32, _>(&mut sgd, &plain);
+    steps_do_not_allocate::<128, _>(&mut sgd, &plain);
+    steps_do_not_allocate::<32, _>(&mut sgd, &regularized);
+    let mut momentum = Momentum::<D, H, K>::boxed(0.01, 0.9).unwrap();
+    steps_do_not_allocate::<32, _>(&mut *momentum, &regularized);
+    let mut adam = Adam::<D, H, K>::boxed(1e-3).unwrap();
+    steps_do_not_allocate::<1, _>(&mut *adam, &plain);
+    steps_do_not_allocate::<64, _>(&mut *adam, &plain);
+}
+
+#[test]
+fn inference_does_not_allocate() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let net = Mlp::<D, H, K>::boxed_glorot(&mut rng);
+    let x: Box<[f32; D]> = Box::new(core::array::from_fn(|i| (i % 7) as f32 / 7.0));
+    let mut batch: Box<Matrix<16, D>> = bytemuck::zeroed_box();
+    let mut hidden: Box<Matrix<16, H>> = bytemuck::zeroed_box();
+    let mut logits: Box<Matrix<16, K>> = bytemuck::zeroed_box();
+    batch[3] = *x;
+    let mut out = [0.0; K];
+    let n = allocations(|| {
+        out = net.logits(&x);
+        let _ = net.classify(&x).unwrap();
+        let _ = net.probabilities(&x);
+        net.forward_into(&batch, &mut hidden, &mut logits);
+    });
+    assert_eq!(n, 0, "inference allocated {n} times");
+    // The batched forward pass agrees with the one-sample one (up to rounding).
+    for (a, b) in logits[3].iter().zip(&out) {
+        assert!((a - b).abs() <= 1e-5 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+}
