@@ -291,7 +291,9 @@ mod imp {
     use super::soft::{Factor, add};
 
     /// `acc[j] += x * w[j]` for every `j`, rounding each product and each sum as `f32` does.
-    #[inline(always)]
+    /// Not inlined: its many live values then spill in its own frame, once, not in the
+    /// caller's.
+    #[inline(never)]
     fn axpy<const N: usize>(x: f32, w: &[f32; N], acc: &mut [f32; N]) {
         if let Some(f) = Factor::new(x) {
             for (a, &w) in acc.iter_mut().zip(w) {
@@ -321,9 +323,7 @@ mod imp {
                 axpy(xi, row, &mut hidden);
             }
         }
-        for (h, &b) in hidden.iter_mut().zip(b1) {
-            *h = add(*h, b);
-        }
+        add_bias(&mut hidden, b1);
         let out = out.write([0.0; K]);
         for (&h, row) in hidden.iter().zip(w2) {
             // ReLU: active iff `0 < bits <= 0x7f800000` (positive, not zero, not NaN).
@@ -331,10 +331,16 @@ mod imp {
                 axpy(h, row, out);
             }
         }
-        for (o, &b) in out.iter_mut().zip(b2) {
-            *o = add(*o, b);
-        }
+        add_bias(out, b2);
         true
+    }
+
+    /// `acc[j] += b[j]` for every `j`. Not inlined, as [`axpy`].
+    #[inline(never)]
+    fn add_bias<const N: usize>(acc: &mut [f32; N], b: &[f32; N]) {
+        for (a, &b) in acc.iter_mut().zip(b) {
+            *a = add(*a, b);
+        }
     }
 }
 
@@ -435,8 +441,9 @@ pub(crate) mod soft {
         let e_big = (big >> 23) & 0xff;
         let e_small = (small >> 23) & 0xff;
         if e_small == 0 {
-            // `x + (+-0) = x` for `x != 0`; subnormals and two zeros: the general routine.
-            return if small & !SIGN == 0 && big & !SIGN != 0 {
+            // `x + (+-0) = x` for finite `x != 0`; subnormals, two zeros, infinities and NaN
+            // (quieted by the general routine): the general routine.
+            return if small & !SIGN == 0 && big & !SIGN != 0 && e_big != 0xff {
                 f32::from_bits(big)
             } else {
                 a + b
