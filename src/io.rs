@@ -566,34 +566,40 @@ mod tests {
         }
     }
 
+    /// The const decoders give the run-time checks' verdict on `bytes`, as `f32` and `f64`.
+    fn check_same_verdict(bytes: &[u8]) {
+        let runtime = Net::validate_bytes(bytes);
+        let constant = Net::from_bytes_const(bytes).map(|_| ());
+        assert_eq!(runtime, constant, "{} bytes", bytes.len());
+        let runtime = Mlp::<3, 4, 2, f64>::validate_bytes(bytes);
+        let constant = Mlp::<3, 4, 2, f64>::from_bytes_const(bytes).map(|_| ());
+        assert_eq!(runtime, constant, "{} bytes as f64", bytes.len());
+    }
+
     #[test]
     fn const_decoder_errors_equal_validate_bytes_errors() {
         let good: [u8; Net::BYTE_LEN] = sample::<f32>().to_bytes();
         let f64_file: [u8; Mlp::<3, 4, 2, f64>::BYTE_LEN] = sample::<f64>().to_bytes();
-        let mut cases: Vec<Vec<u8>> = vec![
-            good.to_vec(),
-            good[..10].to_vec(),
-            good[..good.len() - 1].to_vec(),
-            f64_file.to_vec(),
-            Vec::new(),
-        ];
+        for bytes in [
+            &good[..],
+            &good[..10],
+            &good[..good.len() - 1],
+            &f64_file,
+            &[],
+        ] {
+            check_same_verdict(bytes);
+        }
         // Every single-byte corruption of the header, one body byte and the checksum.
         for at in (0..HEADER_LEN).chain([HEADER_LEN + 5, good.len() - 1]) {
-            let mut bad = good.to_vec();
+            let mut bad = good;
             bad[at] ^= 0x40;
-            cases.push(bad);
+            check_same_verdict(&bad);
         }
-        // Another shape of the same scalar type.
-        cases.push(Mlp::<4, 3, 2>::zeros().to_vec());
-        cases.push(Mlp::<3, 4, 1>::zeros().to_vec());
-        for bytes in &cases {
-            let runtime = Net::validate_bytes(bytes);
-            let constant = Net::from_bytes_const(bytes).map(|_| ());
-            assert_eq!(runtime, constant, "{} bytes", bytes.len());
-            let runtime = Mlp::<3, 4, 2, f64>::validate_bytes(bytes);
-            let constant = Mlp::<3, 4, 2, f64>::from_bytes_const(bytes).map(|_| ());
-            assert_eq!(runtime, constant, "{} bytes as f64", bytes.len());
-        }
+        // Other shapes of the same scalar type.
+        let other: [u8; Mlp::<4, 3, 2>::BYTE_LEN] = Mlp::<4, 3, 2>::zeros().to_bytes();
+        check_same_verdict(&other);
+        let other: [u8; Mlp::<3, 4, 1>::BYTE_LEN] = Mlp::<3, 4, 1>::zeros().to_bytes();
+        check_same_verdict(&other);
         assert!(matches!(
             Net::from_bytes_const(&f64_file),
             Err(Error::WeightsScalar {
