@@ -22,7 +22,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FW="$ROOT/examples/firmware"
-TIMEOUT=${FIRMWARE_TIMEOUT:-300}
+TIMEOUT=${FIRMWARE_TIMEOUT:-120}
 M4F=thumbv7em-none-eabihf
 M0=thumbv6m-none-eabi
 
