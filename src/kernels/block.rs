@@ -26,10 +26,24 @@ use core::ptr;
 
 use crate::Scalar;
 
-/// How a multiply-add is computed: `a * b + c`.
-pub(crate) trait MulAdd<T> {
+/// The instruction set a kernel is compiled for: how a multiply-add is computed, and the
+/// micro-kernel that computes one tile of `C` (the portable [`portable_tile`] by default).
+pub(crate) trait MulAdd<T: Scalar>: Sized {
     /// `a * b + c`.
     fn mul_add(a: T, b: T, c: T) -> T;
+
+    /// Computes one tile (see [`Tile`]) with `MR` rows, `NR` columns, `KU` partial sums per
+    /// element; if `PACK`, also writes the rows of `B'` it reads to `t.pack`.
+    ///
+    /// # Safety
+    /// As [`portable_tile`].
+    #[inline(always)]
+    unsafe fn tile<const MR: usize, const NR: usize, const KU: usize, const PACK: bool>(
+        t: Tile<T>,
+    ) {
+        // SAFETY: forwarded contract.
+        unsafe { portable_tile::<T, Self, MR, NR, KU, PACK>(t) }
+    }
 }
 
 /// `a * b + c` as the target compiled for: fused only where FMA is a compile-time feature
@@ -40,27 +54,6 @@ impl<T: Scalar> MulAdd<T> for Plain {
     #[inline(always)]
     fn mul_add(a: T, b: T, c: T) -> T {
         a.mul_add_fast(b, c)
-    }
-}
-
-/// A fused multiply-add. Only for functions compiled with the `fma` target feature, where it
-/// is one instruction (elsewhere it would be a slow library call).
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-pub(crate) struct Fused;
-
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-impl MulAdd<f32> for Fused {
-    #[inline(always)]
-    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
-        a.mul_add(b, c)
-    }
-}
-
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-impl MulAdd<f64> for Fused {
-    #[inline(always)]
-    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
-        a.mul_add(b, c)
     }
 }
 
@@ -177,11 +170,11 @@ unsafe fn row_block<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, c
 
 /// Whether [`gemm_packed`] pays off over [`gemm`]: packing a panel costs a copy and makes the
 /// pass over `C` go panel by panel (strided), which pays only if several row blocks reuse a
-/// deep panel. With a shallow inner dimension (an update `W += x^T d` from a few samples),
-/// streaming `C` row by row is what matters.
+/// deep panel and `B'` would not stay in L1 by itself. With a shallow inner dimension (an
+/// update `W += x^T d` from a few samples), streaming `C` row by row is what matters.
 #[inline(always)]
 pub(crate) fn worth_packing<T>(o: &Operands<T>, mr: usize) -> bool {
-    o.m >= 2 * mr && o.k >= 16
+    o.m >= 2 * mr && o.k >= 16 && o.k * o.n * size_of::<T>() > 16 * 1024
 }
 
 /// `C (+)= A' B'` with `B'` packed, `KC x NR` at a time (`LEN = KC * NR`), into an aligned
@@ -271,7 +264,7 @@ unsafe fn panel<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
             unsafe {
                 let b = b.add(k0 * ld + j0);
                 let ok = Operands { k: kb, ..o };
-                micro_pack::<T, F, MR, NR, 1, true>(ok, a, b, ld, cols, c, cols, accumulate, buf);
+                micro_pack::<T, F, MR, NR>(ok, a, b, ld, cols, c, accumulate, buf);
                 panel_rows::<T, F, MR, NR>(o, MR, a, kb, buf, c, cols, accumulate);
             }
         }
@@ -384,13 +377,36 @@ unsafe fn panel_rows<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
     }
 }
 
-/// One `MR x store_cols` block of `C` over the inner dimension `o.k`, reading `load_cols`
-/// (`<= NR`, the rest taken as zero) of each row of `B'` from `b` with stride `ldb`, with
-/// `KU` independent sets of partial sums.
+/// One micro-kernel call: an `MR x store_cols` block of `C` (`store_cols <= NR`) over the
+/// inner dimension `k`.
+#[derive(Clone, Copy)]
+pub(crate) struct Tile<T> {
+    pub k: usize,
+    /// `A'(i0, 0)`; `A'(i0 + r, p) = a[r * rsa + p * csa]`.
+    pub a: *const T,
+    pub rsa: usize,
+    pub csa: usize,
+    /// `B'(0, j0)`; row `p` is `b[p * ldb..][..load_cols]`, taken as zero beyond.
+    pub b: *const T,
+    pub ldb: usize,
+    pub load_cols: usize,
+    /// `C(i0, j0)`; row `r` is `c[r * ldc..][..store_cols]`.
+    pub c: *mut T,
+    pub ldc: usize,
+    pub store_cols: usize,
+    /// `C = alpha S` or, if `accumulate`, `C += alpha S`, for the block `S` of `A' B'`.
+    pub accumulate: bool,
+    pub alpha: T,
+    /// With `PACK`: where the `k` rows of `B'` read, zero-padded to `NR`, are written.
+    pub pack: *mut T,
+}
+
+/// One tile of `C` with `B'` read from `b` (stride `ldb`, `load_cols` valid columns).
 ///
 /// # Safety
 /// `a` points at `A'(i0, 0)`, `b` at `B'(0, j0)`, `c` at `C(i0, j0)`; the `MR x store_cols`
-/// block, the `k x load_cols` block of `B'` and the `MR x k` block of `A'` are in range.
+/// block of `C`, the `k x load_cols` block of `B'` and the `MR x k` block of `A'` are in
+/// range, and `C` is not otherwise referenced.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn micro<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, const KU: usize>(
@@ -403,30 +419,69 @@ unsafe fn micro<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, const
     store_cols: usize,
     accumulate: bool,
 ) {
-    // SAFETY: forwarded contract; no packing.
-    unsafe {
-        micro_pack::<T, F, MR, NR, KU, false>(
-            o,
-            a,
-            b,
-            ldb,
-            load_cols,
-            c,
-            store_cols,
-            accumulate,
-            ptr::null_mut(),
-        );
-    }
+    let t = Tile {
+        k: o.k,
+        a,
+        rsa: o.rsa,
+        csa: o.csa,
+        b,
+        ldb,
+        load_cols,
+        c,
+        ldc: o.ldc,
+        store_cols,
+        accumulate,
+        alpha: o.alpha,
+        pack: ptr::null_mut(),
+    };
+    // SAFETY: forwarded contract.
+    unsafe { F::tile::<MR, NR, KU, false>(t) };
 }
 
 /// [`micro`] that also writes each row of `B'` it reads, zero-padded to `NR`, into the
-/// panel `pack` (`k x NR`) if `PACK`.
+/// panel `pack` (`k x NR`).
 ///
 /// # Safety
-/// As [`micro`]; if `PACK`, `pack` has `k * NR` writable elements.
+/// As [`micro`]; `pack` has `k * NR` writable elements.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn micro_pack<
+unsafe fn micro_pack<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
+    o: Operands<T>,
+    a: *const T,
+    b: *const T,
+    ldb: usize,
+    cols: usize,
+    c: *mut T,
+    accumulate: bool,
+    pack: *mut T,
+) {
+    let t = Tile {
+        k: o.k,
+        a,
+        rsa: o.rsa,
+        csa: o.csa,
+        b,
+        ldb,
+        load_cols: cols,
+        c,
+        ldc: o.ldc,
+        store_cols: cols,
+        accumulate,
+        alpha: o.alpha,
+        pack,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { F::tile::<MR, NR, 1, true>(t) };
+}
+
+/// The portable micro-kernel: `[[T; NR]; MR]` accumulators (`KU` sets of them) updated in
+/// the axpy form, which LLVM maps onto the target's SIMD registers.
+///
+/// # Safety
+/// The blocks described by `t` (see [`Tile`]) are in range; if `PACK`, `t.pack` has
+/// `t.k * NR` writable elements.
+#[inline(always)]
+pub(crate) unsafe fn portable_tile<
     T: Scalar,
     F: MulAdd<T>,
     const MR: usize,
@@ -434,43 +489,35 @@ unsafe fn micro_pack<
     const KU: usize,
     const PACK: bool,
 >(
-    o: Operands<T>,
-    a: *const T,
-    b: *const T,
-    ldb: usize,
-    load_cols: usize,
-    c: *mut T,
-    store_cols: usize,
-    accumulate: bool,
-    pack: *mut T,
+    t: Tile<T>,
 ) {
     let mut acc = [[[T::ZERO; NR]; MR]; KU];
     let mut p = 0;
-    while p + KU <= o.k {
+    while p + KU <= t.k {
         for (u, acc) in acc.iter_mut().enumerate() {
             // SAFETY: row `p + u < k` of `B'` and column `p + u` of `A'` are in range.
-            let bv = unsafe { load_row::<T, NR>(b, ldb, p + u, load_cols) };
+            let bv = unsafe { load_row::<T, NR>(t.b, t.ldb, p + u, t.load_cols) };
             if PACK {
                 // SAFETY: row `p + u < k` of the panel is writable.
-                unsafe { ptr::write(pack.add((p + u) * NR).cast::<[T; NR]>(), bv) };
+                unsafe { ptr::write(t.pack.add((p + u) * NR).cast::<[T; NR]>(), bv) };
             }
             // SAFETY: as above.
-            unsafe { step::<T, F, MR, NR>(acc, a, o.rsa, o.csa, &bv, p + u) };
+            unsafe { step::<T, F, MR, NR>(acc, t.a, t.rsa, t.csa, &bv, p + u) };
         }
         p += KU;
     }
-    while p < o.k {
+    while p < t.k {
         // SAFETY: as above, `p < k`.
-        let bv = unsafe { load_row::<T, NR>(b, ldb, p, load_cols) };
+        let bv = unsafe { load_row::<T, NR>(t.b, t.ldb, p, t.load_cols) };
         if PACK {
             // SAFETY: as above.
-            unsafe { ptr::write(pack.add(p * NR).cast::<[T; NR]>(), bv) };
+            unsafe { ptr::write(t.pack.add(p * NR).cast::<[T; NR]>(), bv) };
         }
         // SAFETY: as above.
-        unsafe { step::<T, F, MR, NR>(&mut acc[0], a, o.rsa, o.csa, &bv, p) };
+        unsafe { step::<T, F, MR, NR>(&mut acc[0], t.a, t.rsa, t.csa, &bv, p) };
         p += 1;
     }
-    let alpha = o.alpha;
+    let alpha = t.alpha;
     let mut sum = acc[0];
     for part in &acc[1..] {
         for (s, x) in sum.iter_mut().zip(part) {
@@ -481,11 +528,11 @@ unsafe fn micro_pack<
     }
     for (r, sum) in sum.iter().enumerate() {
         // SAFETY: row `r < MR` of the block, columns `..store_cols`, are writable.
-        let c_row = unsafe { c.add(r * o.ldc) };
-        if store_cols == NR {
+        let c_row = unsafe { t.c.add(r * t.ldc) };
+        if t.store_cols == NR {
             // SAFETY: `NR` elements from `c_row` are in range; unaligned access is allowed.
             unsafe {
-                let out = if accumulate {
+                let out = if t.accumulate {
                     let mut out = ptr::read_unaligned(c_row.cast::<[T; NR]>());
                     for (o, &s) in out.iter_mut().zip(sum) {
                         *o = F::mul_add(alpha, s, *o);
@@ -497,11 +544,11 @@ unsafe fn micro_pack<
                 ptr::write_unaligned(c_row.cast::<[T; NR]>(), out);
             }
         } else {
-            for (j, &s) in sum.iter().enumerate().take(store_cols) {
+            for (j, &s) in sum.iter().enumerate().take(t.store_cols) {
                 // SAFETY: `j < store_cols`, in range.
                 unsafe {
                     let cj = c_row.add(j);
-                    *cj = if accumulate {
+                    *cj = if t.accumulate {
                         F::mul_add(alpha, s, *cj)
                     } else {
                         alpha * s

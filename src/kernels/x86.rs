@@ -3,7 +3,14 @@
 use core::any::TypeId;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::block::{self, Fused, Operands, Source};
+use core::arch::x86_64::{
+    __m256, __m256d, _mm256_add_pd, _mm256_add_ps, _mm256_broadcast_sd, _mm256_broadcast_ss,
+    _mm256_fmadd_pd, _mm256_fmadd_ps, _mm256_loadu_pd, _mm256_loadu_ps, _mm256_mul_pd,
+    _mm256_mul_ps, _mm256_set1_pd, _mm256_set1_ps, _mm256_setzero_pd, _mm256_setzero_ps,
+    _mm256_storeu_pd, _mm256_storeu_ps,
+};
+
+use super::block::{self, MulAdd, Operands, Source, Tile};
 use crate::Scalar;
 
 const UNKNOWN: u8 = 0;
@@ -105,6 +112,171 @@ fn cast_source<T: Scalar, U: Scalar>(src: Source<T>) -> Source<U> {
     match src {
         Source::Rows { b, ld } => Source::Rows { b: b.cast(), ld },
         Source::Transposed { b, ld } => Source::Transposed { b: b.cast(), ld },
+    }
+}
+
+/// AVX2 + FMA: fused multiply-adds, and a micro-kernel written with `core::arch` intrinsics
+/// for the two-register-wide tiles (16 `f32`, 8 `f64` columns). Only for functions compiled
+/// with `#[target_feature(enable = "avx2,fma")]` (the kernels below), where every
+/// intrinsic and `mul_add` is one instruction.
+pub(crate) struct Fused;
+
+/// The AVX2 micro-kernel: `MR x 2` vector accumulators (`KU` sets), one broadcast of `A'`
+/// and two vector loads of `B'` per step, fused multiply-adds. The same algorithm as
+/// `block::portable_tile`, with the registers spelled out: LLVM's SLP vectorizer does not
+/// reliably map every `[[T; NR]; MR]` shape (the 4- and 5-row tiles, the packing tile) onto
+/// whole registers.
+macro_rules! avx2_tile {
+    ($name:ident, $t:ty, $v:ty, $lanes:expr, $setzero:ident, $load:ident, $store:ident,
+     $bcast:ident, $fmadd:ident, $mul:ident, $add:ident, $set1:ident) => {
+        /// # Safety
+        /// As `block::portable_tile` with `NR = 2 * lanes`; the CPU has AVX2 and FMA.
+        #[inline]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $name<const MR: usize, const KU: usize, const PACK: bool>(t: Tile<$t>) {
+            const NR: usize = 2 * $lanes;
+            // SAFETY: the caller runs on a CPU with AVX2 and FMA; every pointer formed below
+            // is within the blocks `t` describes (the caller's contract).
+            unsafe {
+                let mut acc: [[[$v; 2]; MR]; KU] = [[[$setzero(); 2]; MR]; KU];
+                let load = |p: usize| -> ($v, $v) {
+                    let row = t.b.add(p * t.ldb);
+                    if t.load_cols == NR {
+                        ($load(row), $load(row.add($lanes)))
+                    } else {
+                        let mut tmp = [0.0 as $t; NR];
+                        for (j, x) in tmp.iter_mut().enumerate().take(t.load_cols) {
+                            *x = *row.add(j);
+                        }
+                        ($load(tmp.as_ptr()), $load(tmp.as_ptr().add($lanes)))
+                    }
+                };
+                let step = |acc: &mut [[$v; 2]; MR], p: usize| {
+                    let (b0, b1) = load(p);
+                    if PACK {
+                        $store(t.pack.add(p * NR), b0);
+                        $store(t.pack.add(p * NR + $lanes), b1);
+                    }
+                    for (r, acc) in acc.iter_mut().enumerate() {
+                        let a = $bcast(&*t.a.add(r * t.rsa + p * t.csa));
+                        acc[0] = $fmadd(a, b0, acc[0]);
+                        acc[1] = $fmadd(a, b1, acc[1]);
+                    }
+                };
+                let mut p = 0;
+                while p + KU <= t.k {
+                    for (u, acc) in acc.iter_mut().enumerate() {
+                        step(acc, p + u);
+                    }
+                    p += KU;
+                }
+                while p < t.k {
+                    step(&mut acc[0], p);
+                    p += 1;
+                }
+                let mut sum = acc[0];
+                for part in &acc[1..] {
+                    for (s, x) in sum.iter_mut().zip(part) {
+                        s[0] = $add(s[0], x[0]);
+                        s[1] = $add(s[1], x[1]);
+                    }
+                }
+                let alpha = $set1(t.alpha);
+                for (r, s) in sum.iter().enumerate() {
+                    let c = t.c.add(r * t.ldc);
+                    if t.store_cols == NR {
+                        for h in 0..2 {
+                            let ch = c.add(h * $lanes);
+                            let out = if t.accumulate {
+                                $fmadd(alpha, s[h], $load(ch))
+                            } else {
+                                $mul(alpha, s[h])
+                            };
+                            $store(ch, out);
+                        }
+                    } else {
+                        let mut tmp = [0.0 as $t; NR];
+                        $store(tmp.as_mut_ptr(), s[0]);
+                        $store(tmp.as_mut_ptr().add($lanes), s[1]);
+                        for (j, &x) in tmp.iter().enumerate().take(t.store_cols) {
+                            let cj = c.add(j);
+                            *cj = if t.accumulate {
+                                t.alpha.mul_add(x, *cj)
+                            } else {
+                                t.alpha * x
+                            };
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+
+avx2_tile!(
+    tile_f32,
+    f32,
+    __m256,
+    8,
+    _mm256_setzero_ps,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_broadcast_ss,
+    _mm256_fmadd_ps,
+    _mm256_mul_ps,
+    _mm256_add_ps,
+    _mm256_set1_ps
+);
+avx2_tile!(
+    tile_f64,
+    f64,
+    __m256d,
+    4,
+    _mm256_setzero_pd,
+    _mm256_loadu_pd,
+    _mm256_storeu_pd,
+    _mm256_broadcast_sd,
+    _mm256_fmadd_pd,
+    _mm256_mul_pd,
+    _mm256_add_pd,
+    _mm256_set1_pd
+);
+
+impl MulAdd<f32> for Fused {
+    #[inline(always)]
+    fn mul_add(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+
+    #[inline(always)]
+    unsafe fn tile<const MR: usize, const NR: usize, const KU: usize, const PACK: bool>(
+        t: Tile<f32>,
+    ) {
+        // SAFETY (both): forwarded contract; `Fused` only runs in AVX2 + FMA functions.
+        if NR == 16 {
+            unsafe { tile_f32::<MR, KU, PACK>(t) };
+        } else {
+            unsafe { block::portable_tile::<f32, Self, MR, NR, KU, PACK>(t) };
+        }
+    }
+}
+
+impl MulAdd<f64> for Fused {
+    #[inline(always)]
+    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+
+    #[inline(always)]
+    unsafe fn tile<const MR: usize, const NR: usize, const KU: usize, const PACK: bool>(
+        t: Tile<f64>,
+    ) {
+        // SAFETY (both): forwarded contract; `Fused` only runs in AVX2 + FMA functions.
+        if NR == 8 {
+            unsafe { tile_f64::<MR, KU, PACK>(t) };
+        } else {
+            unsafe { block::portable_tile::<f64, Self, MR, NR, KU, PACK>(t) };
+        }
     }
 }
 
