@@ -170,11 +170,12 @@ unsafe fn row_block<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, c
 
 /// Whether [`gemm_packed`] pays off over [`gemm`]: packing a panel costs a copy and makes the
 /// pass over `C` go panel by panel (strided), which pays only if several row blocks reuse a
-/// deep panel and `B'` would not stay in L1 by itself. With a shallow inner dimension (an
+/// deep panel and `B'` would not stay in L1 by itself, or if the last panel is partial (its
+/// rows are then padded once, not at every step). With a shallow inner dimension (an
 /// update `W += x^T d` from a few samples), streaming `C` row by row is what matters.
 #[inline(always)]
-pub(crate) fn worth_packing<T>(o: &Operands<T>, mr: usize) -> bool {
-    o.m >= 2 * mr && o.k >= 16 && o.k * o.n * size_of::<T>() > 16 * 1024
+pub(crate) fn worth_packing<T>(o: &Operands<T>, mr: usize, nr: usize) -> bool {
+    o.m >= 2 * mr && o.k >= 16 && (o.k * o.n * size_of::<T>() > 16 * 1024 || o.n % nr != 0)
 }
 
 /// `C (+)= A' B'` with `B'` packed, `KC x NR` at a time (`LEN = KC * NR`), into an aligned

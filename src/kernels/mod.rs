@@ -342,7 +342,8 @@ pub mod portable {
         let o = Operands { n: N, ..o };
         // SAFETY: forwarded contract.
         unsafe {
-            if block::worth_packing(&o, MR) {
+            let nr = if size_of::<T>() == 4 { NR32 } else { NR64 };
+            if block::worth_packing(&o, MR, nr) {
                 gemm_packed::<T, N>(o, Source::Rows { b: o.b, ld: o.ldb }, accumulate);
             } else if size_of::<T>() == 4 {
                 block::gemm::<T, Plain, MR, NR32, NR1_32, KU1>(o, accumulate);

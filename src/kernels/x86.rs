@@ -4,8 +4,8 @@ use core::any::TypeId;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use core::arch::x86_64::{
-    __m256, __m256d, _mm256_add_pd, _mm256_add_ps, _mm256_broadcast_sd, _mm256_broadcast_ss,
-    _mm256_fmadd_pd, _mm256_fmadd_ps, _mm256_loadu_pd, _mm256_loadu_ps, _mm256_mul_pd,
+    __m256, __m256d, __m256i, _mm256_add_pd, _mm256_add_ps, _mm256_broadcast_sd, _mm256_broadcast_ss,
+    _mm256_fmadd_pd, _mm256_fmadd_ps, _mm256_loadu_pd, _mm256_loadu_ps, _mm256_maskload_pd, _mm256_maskload_ps, _mm256_mul_pd,
     _mm256_mul_ps, _mm256_set1_pd, _mm256_set1_ps, _mm256_setzero_pd, _mm256_setzero_ps,
     _mm256_storeu_pd, _mm256_storeu_ps,
 };
@@ -121,6 +121,21 @@ fn cast_source<T: Scalar, U: Scalar>(src: Source<T>) -> Source<U> {
 /// intrinsic and `mul_add` is one instruction.
 pub(crate) struct Fused;
 
+/// Lane masks for `_mm256_maskload_ps` / `_pd`.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn mask_f32(lanes: [i32; 8]) -> __m256i {
+    // SAFETY: `[i32; 8]` and `__m256i` have the same size; every bit pattern is valid.
+    unsafe { core::mem::transmute(lanes) }
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn mask_f64(lanes: [i64; 4]) -> __m256i {
+    // SAFETY: as above.
+    unsafe { core::mem::transmute(lanes) }
+}
+
 /// The AVX2 micro-kernel: `MR x 2` vector accumulators (`KU` sets), one broadcast of `A'`
 /// and two vector loads of `B'` per step, fused multiply-adds. The same algorithm as
 /// `block::portable_tile`, with the registers spelled out: LLVM's SLP vectorizer does not
@@ -128,7 +143,8 @@ pub(crate) struct Fused;
 /// whole registers.
 macro_rules! avx2_tile {
     ($name:ident, $t:ty, $v:ty, $lanes:expr, $setzero:ident, $load:ident, $store:ident,
-     $bcast:ident, $fmadd:ident, $mul:ident, $add:ident, $set1:ident) => {
+     $bcast:ident, $fmadd:ident, $mul:ident, $add:ident, $set1:ident, $int:ty, $mask:ident,
+     $maskload:ident) => {
         /// # Safety
         /// As `block::portable_tile` with `NR = 2 * lanes`; the CPU has AVX2 and FMA.
         #[inline]
@@ -139,16 +155,17 @@ macro_rules! avx2_tile {
             // is within the blocks `t` describes (the caller's contract).
             unsafe {
                 let mut acc: [[[$v; 2]; MR]; KU] = [[[$setzero(); 2]; MR]; KU];
+                // A partial row of `B'` is read with masked loads (lanes past `load_cols`
+                // read as zero and never touch memory); only loads are masked, never stores.
+                let lane = |j: usize| -> $int { if j < t.load_cols { -1 } else { 0 } };
+                let m0 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| lane(j)));
+                let m1 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| lane(j + $lanes)));
                 let load = |p: usize| -> ($v, $v) {
                     let row = t.b.add(p * t.ldb);
                     if t.load_cols == NR {
                         ($load(row), $load(row.add($lanes)))
                     } else {
-                        let mut tmp = [0.0 as $t; NR];
-                        for (j, x) in tmp.iter_mut().enumerate().take(t.load_cols) {
-                            *x = *row.add(j);
-                        }
-                        ($load(tmp.as_ptr()), $load(tmp.as_ptr().add($lanes)))
+                        ($maskload(row, m0), $maskload(row.add($lanes), m1))
                     }
                 };
                 let step = |acc: &mut [[$v; 2]; MR], p: usize| {
@@ -225,7 +242,10 @@ avx2_tile!(
     _mm256_fmadd_ps,
     _mm256_mul_ps,
     _mm256_add_ps,
-    _mm256_set1_ps
+    _mm256_set1_ps,
+    i32,
+    mask_f32,
+    _mm256_maskload_ps
 );
 avx2_tile!(
     tile_f64,
@@ -239,7 +259,10 @@ avx2_tile!(
     _mm256_fmadd_pd,
     _mm256_mul_pd,
     _mm256_add_pd,
-    _mm256_set1_pd
+    _mm256_set1_pd,
+    i64,
+    mask_f64,
+    _mm256_maskload_pd
 );
 
 impl MulAdd<f32> for Fused {
@@ -290,7 +313,7 @@ unsafe fn gemm_f32<const N: usize>(o: Operands<f32>, accumulate: bool) {
     let o = Operands { n: N, ..o };
     // SAFETY: forwarded contract.
     unsafe {
-        if block::worth_packing(&o, MR) {
+        if block::worth_packing(&o, MR, 16) {
             let src = Source::Rows { b: o.b, ld: o.ldb };
             block::gemm_packed::<f32, Fused, MR, 16, 4096>(o, src, accumulate);
         } else {
@@ -304,7 +327,7 @@ unsafe fn gemm_f64<const N: usize>(o: Operands<f64>, accumulate: bool) {
     let o = Operands { n: N, ..o };
     // SAFETY: forwarded contract.
     unsafe {
-        if block::worth_packing(&o, MR) {
+        if block::worth_packing(&o, MR, 8) {
             let src = Source::Rows { b: o.b, ld: o.ldb };
             block::gemm_packed::<f64, Fused, MR, 8, 2048>(o, src, accumulate);
         } else {
