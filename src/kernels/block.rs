@@ -175,7 +175,9 @@ unsafe fn row_block<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize, c
 /// update `W += x^T d` from a few samples), streaming `C` row by row is what matters.
 #[inline(always)]
 pub(crate) fn worth_packing<T>(o: &Operands<T>, mr: usize, nr: usize) -> bool {
-    o.m >= 2 * mr && o.k >= 16 && (o.k * o.n * size_of::<T>() > 16 * 1024 || o.n % nr != 0)
+    o.m >= 2 * mr
+        && o.k >= 16
+        && (o.k * o.n * size_of::<T>() > 16 * 1024 || !o.n.is_multiple_of(nr))
 }
 
 /// `C (+)= A' B'` with `B'` packed, `KC x NR` at a time (`LEN = KC * NR`), into an aligned

@@ -4,10 +4,10 @@ use core::any::TypeId;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use core::arch::x86_64::{
-    __m256, __m256d, __m256i, _mm256_add_pd, _mm256_add_ps, _mm256_broadcast_sd, _mm256_broadcast_ss,
-    _mm256_fmadd_pd, _mm256_fmadd_ps, _mm256_loadu_pd, _mm256_loadu_ps, _mm256_maskload_pd, _mm256_maskload_ps, _mm256_mul_pd,
-    _mm256_mul_ps, _mm256_set1_pd, _mm256_set1_ps, _mm256_setzero_pd, _mm256_setzero_ps,
-    _mm256_storeu_pd, _mm256_storeu_ps,
+    __m256, __m256d, __m256i, _mm256_add_pd, _mm256_add_ps, _mm256_broadcast_sd,
+    _mm256_broadcast_ss, _mm256_fmadd_pd, _mm256_fmadd_ps, _mm256_loadu_pd, _mm256_loadu_ps,
+    _mm256_maskload_pd, _mm256_maskload_ps, _mm256_mul_pd, _mm256_mul_ps, _mm256_set1_pd,
+    _mm256_set1_ps, _mm256_setzero_pd, _mm256_setzero_ps, _mm256_storeu_pd, _mm256_storeu_ps,
 };
 
 use super::block::{self, MulAdd, Operands, Source, Tile};
@@ -159,7 +159,9 @@ macro_rules! avx2_tile {
                 // read as zero and never touch memory); only loads are masked, never stores.
                 let lane = |j: usize| -> $int { if j < t.load_cols { -1 } else { 0 } };
                 let m0 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| lane(j)));
-                let m1 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| lane(j + $lanes)));
+                let m1 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| {
+                    lane(j + $lanes)
+                }));
                 let load = |p: usize| -> ($v, $v) {
                     let row = t.b.add(p * t.ldb);
                     if t.load_cols == NR {
