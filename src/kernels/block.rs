@@ -114,6 +114,11 @@ pub(crate) unsafe fn gemm<
     if o.m == 0 || o.n == 0 {
         return;
     }
+    if o.k == 1 && o.m > 1 {
+        // SAFETY: forwarded contract.
+        unsafe { rank_one::<T, F>(o, accumulate) };
+        return;
+    }
     let mut i = 0;
     while i + MR <= o.m {
         // SAFETY: rows `i..i + MR` are in range; forwarded contract.
@@ -133,6 +138,34 @@ pub(crate) unsafe fn gemm<
             6 if MR > 6 => row_block::<T, F, 6, NR, 1>(o, i, accumulate),
             7 if MR > 7 => row_block::<T, F, 7, NR, 1>(o, i, accumulate),
             _ => unreachable!("row blocks have at most 8 rows"),
+        }
+    }
+}
+
+/// `C (+)= alpha a' b'^T` for an inner dimension of 1 (the update of a weight matrix by one
+/// sample): one pass over `C`, row by row, each row an axpy with `alpha a'(i)` and the one
+/// row of `B'`. Tiles would spend more on their set-up and epilogue than on the single step.
+///
+/// # Safety
+/// As [`gemm`], with `k == 1`.
+#[inline(always)]
+unsafe fn rank_one<T: Scalar, F: MulAdd<T>>(o: Operands<T>, accumulate: bool) {
+    for i in 0..o.m {
+        // SAFETY: `A'(i, 0)` and row `i` of `C` (`n` elements) are in range, as is the one
+        // row of `B'`; `C` does not overlap them (it is exclusively borrowed).
+        unsafe {
+            let s = o.alpha * *o.a.add(i * o.rsa);
+            let c = core::slice::from_raw_parts_mut(o.c.add(i * o.ldc), o.n);
+            let b = core::slice::from_raw_parts(o.b, o.n);
+            if accumulate {
+                for (c, &b) in c.iter_mut().zip(b) {
+                    *c = F::mul_add(s, b, *c);
+                }
+            } else {
+                for (c, &b) in c.iter_mut().zip(b) {
+                    *c = s * b;
+                }
+            }
         }
     }
 }
