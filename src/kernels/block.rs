@@ -170,6 +170,37 @@ unsafe fn rank_one<T: Scalar, F: MulAdd<T>>(o: Operands<T>, accumulate: bool) {
     }
 }
 
+/// `C (+)= alpha A' B^T` for a few rows and a short inner dimension, directly: for each
+/// row of `C` and each `p`, an axpy down column `p` of `B` (`b[j * ld + p]`), the columns of
+/// `C` being independent sums.
+///
+/// # Safety
+/// As [`gemm_packed`] with `src = Source::Transposed { b, ld }`.
+#[inline(always)]
+unsafe fn few_rows_transposed<T: Scalar, F: MulAdd<T>>(
+    o: Operands<T>,
+    b: *const T,
+    ld: usize,
+    accumulate: bool,
+) {
+    for i in 0..o.m {
+        // SAFETY: row `i` of `C` has `n` elements; `A'(i, p)` and `B(j, p)` for `j < n`,
+        // `p < k` are in range (the caller's contract); `C` overlaps neither.
+        unsafe {
+            let c = core::slice::from_raw_parts_mut(o.c.add(i * o.ldc), o.n);
+            if !accumulate {
+                c.fill(T::ZERO);
+            }
+            for p in 0..o.k {
+                let s = o.alpha * *o.a.add(i * o.rsa + p * o.csa);
+                for (j, c) in c.iter_mut().enumerate() {
+                    *c = F::mul_add(s, *b.add(j * ld + p), *c);
+                }
+            }
+        }
+    }
+}
+
 /// Rows `i0..i0 + MR` of `C`, all columns, `B'` in place: full `NR`-wide panels, then one
 /// narrower panel.
 ///
@@ -241,6 +272,16 @@ pub(crate) unsafe fn gemm_packed<
                 unsafe { ptr::write_bytes(o.c.add(i * o.ldc), 0, o.n) };
             }
         }
+        return;
+    }
+    if let Source::Transposed { b, ld } = src
+        && o.m < MR
+        && o.k <= 16
+    {
+        // A few rows times a short `B^T` (the gradient into the hidden layer of one sample):
+        // packing `B^T` would cost more than the product.
+        // SAFETY: forwarded contract.
+        unsafe { few_rows_transposed::<T, F>(o, b, ld, accumulate) };
         return;
     }
     // Split the inner dimension into equal blocks of at most `LEN / NR`.
