@@ -122,15 +122,13 @@ fn cast_source<T: Scalar, U: Scalar>(src: Source<T>) -> Source<U> {
 pub(crate) struct Fused;
 
 /// Lane masks for `_mm256_maskload_ps` / `_pd`.
-#[inline]
-#[target_feature(enable = "avx2")]
+#[inline(always)]
 fn mask_f32(lanes: [i32; 8]) -> __m256i {
     // SAFETY: `[i32; 8]` and `__m256i` have the same size; every bit pattern is valid.
     unsafe { core::mem::transmute(lanes) }
 }
 
-#[inline]
-#[target_feature(enable = "avx2")]
+#[inline(always)]
 fn mask_f64(lanes: [i64; 4]) -> __m256i {
     // SAFETY: as above.
     unsafe { core::mem::transmute(lanes) }
@@ -147,8 +145,7 @@ macro_rules! avx2_tile {
      $maskload:ident) => {
         /// # Safety
         /// As `block::portable_tile` with `NR = 2 * lanes`; the CPU has AVX2 and FMA.
-        #[inline]
-        #[target_feature(enable = "avx2,fma")]
+        #[inline(always)]
         unsafe fn $name<const MR: usize, const KU: usize, const PACK: bool>(t: Tile<$t>) {
             const NR: usize = 2 * $lanes;
             // SAFETY: the caller runs on a CPU with AVX2 and FMA; every pointer formed below
@@ -157,40 +154,49 @@ macro_rules! avx2_tile {
                 let mut acc: [[[$v; 2]; MR]; KU] = [[[$setzero(); 2]; MR]; KU];
                 // A partial row of `B'` is read with masked loads (lanes past `load_cols`
                 // read as zero and never touch memory); only loads are masked, never stores.
-                let lane = |j: usize| -> $int { if j < t.load_cols { -1 } else { 0 } };
-                let m0 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| lane(j)));
-                let m1 = $mask(core::array::from_fn::<$int, $lanes, _>(|j| {
-                    lane(j + $lanes)
-                }));
-                let load = |p: usize| -> ($v, $v) {
-                    let row = t.b.add(p * t.ldb);
-                    if t.load_cols == NR {
-                        ($load(row), $load(row.add($lanes)))
-                    } else {
-                        ($maskload(row, m0), $maskload(row.add($lanes), m1))
+                let mut m0 = [0 as $int; $lanes];
+                let mut m1 = [0 as $int; $lanes];
+                for j in 0..$lanes {
+                    if j < t.load_cols {
+                        m0[j] = -1;
                     }
-                };
-                let step = |acc: &mut [[$v; 2]; MR], p: usize| {
-                    let (b0, b1) = load(p);
-                    if PACK {
-                        $store(t.pack.add(p * NR), b0);
-                        $store(t.pack.add(p * NR + $lanes), b1);
+                    if j + $lanes < t.load_cols {
+                        m1[j] = -1;
                     }
-                    for (r, acc) in acc.iter_mut().enumerate() {
-                        let a = $bcast(&*t.a.add(r * t.rsa + p * t.csa));
-                        acc[0] = $fmadd(a, b0, acc[0]);
-                        acc[1] = $fmadd(a, b1, acc[1]);
-                    }
-                };
+                }
+                let (m0, m1) = ($mask(m0), $mask(m1));
+                // One step: `acc[r] += A'(r, p) * B'(p, ..)` (a macro, not a closure: a
+                // closure would be a separate function without the AVX2 target feature).
+                macro_rules! step {
+                    ($acc:expr, $p:expr) => {{
+                        let p = $p;
+                        let row = t.b.add(p * t.ldb);
+                        let (b0, b1) = if t.load_cols == NR {
+                            ($load(row), $load(row.add($lanes)))
+                        } else {
+                            ($maskload(row, m0), $maskload(row.add($lanes), m1))
+                        };
+                        if PACK {
+                            $store(t.pack.add(p * NR), b0);
+                            $store(t.pack.add(p * NR + $lanes), b1);
+                        }
+                        let acc: &mut [[$v; 2]; MR] = $acc;
+                        for (r, acc) in acc.iter_mut().enumerate() {
+                            let a = $bcast(&*t.a.add(r * t.rsa + p * t.csa));
+                            acc[0] = $fmadd(a, b0, acc[0]);
+                            acc[1] = $fmadd(a, b1, acc[1]);
+                        }
+                    }};
+                }
                 let mut p = 0;
                 while p + KU <= t.k {
                     for (u, acc) in acc.iter_mut().enumerate() {
-                        step(acc, p + u);
+                        step!(acc, p + u);
                     }
                     p += KU;
                 }
                 while p < t.k {
-                    step(&mut acc[0], p);
+                    step!(&mut acc[0], p);
                     p += 1;
                 }
                 let mut sum = acc[0];
