@@ -131,9 +131,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let mut rounds = 15;
+    let mut rounds = 41;
     if args.iter().any(|a| a == "--quick") {
-        rounds = 5;
+        rounds = 9;
     }
     if let Some(i) = args.iter().position(|a| a == "--rounds") {
         rounds = args[i + 1].parse().expect("--rounds N");

@@ -13,16 +13,27 @@
 //! `acc[r][..] += a(r, p) * b(p, ..)`, which LLVM turns into broadcasts and SIMD
 //! multiply-adds on any target (float additions are never reordered by the compiler, so the
 //! independence has to be in the source). `A^T B` reads `A` transposed for free (the kernel
-//! broadcasts one element of `A` at a time); `A B^T` packs panels of `B^T` into a small stack
-//! buffer first.
+//! broadcasts one element of `A` at a time). Around it:
+//! - deep products whose `B` would not stay in L1 copy `B` a panel (`256 x NR`) at a time
+//!   into an aligned stack buffer, the first row block packing as it computes; `A B^T` packs
+//!   `B^T` the same way;
+//! - a single row (one-sample inference) streams whole rows of `B` with 16 accumulators;
+//! - an inner dimension of 1 (the weight update of one sample) is one axpy pass over `C`;
+//!   a few rows of `A B^T` with a short inner dimension skip the packing.
 //!
 //! Which instantiation runs:
 //! - on `x86_64` with `std`: the first call checks for AVX2 and FMA
-//!   (`is_x86_feature_detected!`, cached in an atomic); if present, the same kernel compiled
-//!   with `#[target_feature(enable = "avx2,fma")]`, 6 x 16 blocks for `f32`, fused
-//!   multiply-adds;
+//!   (`is_x86_feature_detected!`, cached in an atomic); if present, the same algorithm
+//!   compiled with `#[target_feature(enable = "avx2,fma")]`, fused multiply-adds, and a
+//!   6 x 16 (`f32`) / 6 x 8 (`f64`) micro-kernel spelled out with `core::arch` intrinsics
+//!   (`x86.rs`; LLVM's own vectorization of the generic tile spilled for some row counts).
+//!   AVX-512 is not used: the VM this was tuned on does not expose it, and the masked
+//!   stores it invites are a known trap; the only masked instructions are AVX2 masked
+//!   *loads* of a partial last panel;
 //! - otherwise: the portable instantiation, with block sizes for the target's registers and
 //!   multiply-adds fused only where FMA is a compile-time target feature.
+//!
+//! [`portable`] exposes the portable path directly, for tests and benchmarks.
 //!
 //! Every function overwrites `C` when `accumulate` is `false` and adds to it when `true`.
 
