@@ -1,5 +1,7 @@
 //! A full-size `Mlp<784, 128, 10>` trained on the heap (`boxed_*` constructors) inside a
 //! thread with a small 2 MiB stack: no stack overflow, and the loss goes down.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use ctensor::{
     Adam, Batch, Label, Loss, Matrix, Mlp, Momentum, Optimizer, Targets, TrainConfig, Workspace,

@@ -1,5 +1,7 @@
 //! Every error path of the public API: the variant returned, its `Display` text, and that a
 //! failed training step leaves the model and the optimizer exactly as they were.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use std::error::Error as StdError;
 

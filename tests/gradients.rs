@@ -64,7 +64,7 @@ fn evaluate<const B: usize, const D: usize, const H: usize, const K: usize>(
     cfg: &TrainConfig,
     seed: u64,
 ) -> (f64, Box<Workspace<B, D, H, K, f64>>) {
-    let mut ws = Workspace::<B, D, H, K, f64>::boxed_zeros();
+    let mut ws = Box::new(Workspace::<B, D, H, K, f64>::zeros());
     let mut rng = StdRng::seed_from_u64(seed);
     net.forward_train(batch, cfg.dropout, &mut ws, &mut rng);
     let stats = net.backward(batch, cfg, &mut ws).expect("backward");

@@ -4,6 +4,8 @@
 //! and on the portable path.
 //!
 //! Operands live on the heap: the test threads' stacks are 2 MiB.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use ctensor::Scalar;
 use ctensor::kernels::{self, portable};

@@ -1,6 +1,8 @@
 //! The math of DESIGN.md section 1, checked on exact values: losses at extreme logits,
 //! Glorot statistics, dropout, one optimizer step worked out by hand, label smoothing, and
 //! the matrix products against naive loops.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use ctensor::kernels;
 use ctensor::{

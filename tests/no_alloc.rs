@@ -1,5 +1,7 @@
 //! Training steps and inference never touch the heap: a counting global allocator sees zero
 //! allocations once the model, the workspace and the optimizer exist.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

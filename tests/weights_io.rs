@@ -1,6 +1,8 @@
 //! The weights file format: bit-exact round trips (`f32`, `f64`; bytes, buffers, `Vec`,
 //! files), the header layout at its documented offsets, and rejection, without a panic and
 //! without touching the destination model, of every damaged or mismatched file.
+// Uses the heap constructors and file I/O of the default `std` feature.
+#![cfg(feature = "std")]
 
 use ctensor::io::{CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, crc32};
 use ctensor::{Error, Mlp, Scalar, uniform01};
