@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::vec::Vec;
 
-use crate::{Error, Label, Matrix, Result, Scalar};
+use crate::{Error, FileError, Label, Matrix, Result, Scalar};
 
 /// Rows of `D` features and one target each.
 ///
@@ -29,14 +29,14 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     /// Parses CSV text: a header line, then rows of `D` features and a target, all numbers.
     ///
     /// # Errors
-    /// [`Error::Parse`] naming the line of a row with the wrong number of fields, a field that
-    /// is not a number, or a NaN or infinite value.
+    /// [`Error::CsvFieldCount`] for a row with the wrong number of fields, [`Error::CsvValue`]
+    /// for a field that is not a number or is NaN or infinite, each naming the line.
     ///
     /// # Examples
     /// ```
     /// use ctensor::data::Dataset;
     /// let err = Dataset::<2, f64>::parse_csv("a,b,y\n1,2\n").unwrap_err();
-    /// assert_eq!(err.to_string(), "line 2: expected D features and a target");
+    /// assert_eq!(err.to_string(), "line 2: 2 fields, expected 3 (the features and one target)");
     /// ```
     pub fn parse_csv(text: &str) -> Result<Self> {
         let mut ds = Self {
@@ -48,18 +48,20 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
             if line.trim().is_empty() {
                 continue;
             }
-            let mut row = [T::ZERO; D];
-            let mut fields = line.split(',');
-            for x in &mut row {
-                *x = parse_field(fields.next(), line_no)?;
-            }
-            let target = parse_field(fields.next(), line_no)?;
-            if fields.next().is_some() {
-                return Err(Error::Parse {
+            let found = line.split(',').count();
+            if found != D + 1 {
+                return Err(Error::CsvFieldCount {
                     line: line_no,
-                    what: "expected D features and a target",
+                    expected: D + 1,
+                    found,
                 });
             }
+            let mut row = [T::ZERO; D];
+            let mut fields = line.split(',');
+            for (column, x) in row.iter_mut().enumerate() {
+                *x = parse_field(fields.next().unwrap_or(""), line_no, column + 1)?;
+            }
+            let target = parse_field(fields.next().unwrap_or(""), line_no, D + 1)?;
             ds.features.push(row);
             ds.targets.push(target);
         }
@@ -69,7 +71,8 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     /// Reads and parses a CSV file (see [`Dataset::parse_csv`]).
     ///
     /// # Errors
-    /// [`Error::Io`] if the file cannot be read, [`Error::Parse`] as in `parse_csv`.
+    /// A [`FileError`] naming the file: the system's error if it cannot be read, else the
+    /// error of `parse_csv`.
     ///
     /// # Examples
     /// ```
@@ -79,8 +82,10 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     /// assert_eq!(ds.targets, [1.0]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_csv_file(path: impl AsRef<Path>) -> Result<Self> {
-        Self::parse_csv(&std::fs::read_to_string(path)?)
+    pub fn from_csv_file(path: impl AsRef<Path>) -> Result<Self, FileError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| FileError::io("read", path, &e))?;
+        Self::parse_csv(&text).map_err(|e| FileError::content("read", path, e))
     }
 
     /// Number of rows.
@@ -183,20 +188,11 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     }
 }
 
-fn parse_field<T: Scalar>(field: Option<&str>, line: usize) -> Result<T> {
-    let field = field.ok_or(Error::Parse {
-        line,
-        what: "expected D features and a target",
-    })?;
-    let v: f64 = field.trim().parse().map_err(|_| Error::Parse {
-        line,
-        what: "a field is not a number",
-    })?;
+fn parse_field<T: Scalar>(field: &str, line: usize, column: usize) -> Result<T> {
+    let bad = |why| Error::CsvValue { line, column, why };
+    let v: f64 = field.trim().parse().map_err(|_| bad("is not a number"))?;
     if !v.is_finite() {
-        return Err(Error::Parse {
-            line,
-            what: "NaN or infinite value",
-        });
+        return Err(bad("is NaN or infinite"));
     }
     Ok(T::from_f64(v))
 }

@@ -4,7 +4,7 @@ use core::fmt;
 
 /// Everything that can go wrong in ctensor: bad hyper-parameters, bad data, bad weights files.
 ///
-/// Each variant names what was wrong and, where it helps, where. Nothing that returns an
+/// Each variant says what was wrong, where, and what was expected. Nothing that returns an
 /// `Err` has changed the model or the optimizer state.
 ///
 /// # Examples
@@ -17,6 +17,7 @@ use core::fmt;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    // ---- hyper-parameters -------------------------------------------------------------
     /// A class label not in `0..classes`.
     LabelOutOfRange {
         /// The label given.
@@ -30,13 +31,19 @@ pub enum Error {
     InvalidLabelSmoothing(f64),
     /// An L2 coefficient that is negative or not finite.
     InvalidL2(f64),
-    /// A hyper-parameter of an optimizer out of its range.
+    /// A hyper-parameter of an optimizer out of its range, or one that does not survive
+    /// conversion to the scalar type the network trains in (e.g. a learning rate of `1e300`
+    /// is `inf` in `f32`).
     InvalidHyperParameter {
         /// Its name, e.g. `"learning rate"`.
         name: &'static str,
         /// Its value.
         value: f64,
+        /// The range it must be in, e.g. `"finite and > 0 in f32"`.
+        expected: &'static str,
     },
+
+    // ---- a training step ----------------------------------------------------------------
     /// A NaN or infinity in the input features.
     NonFiniteInput {
         /// Row (sample) of the batch.
@@ -44,17 +51,27 @@ pub enum Error {
         /// Column (feature).
         col: usize,
     },
-    /// A target that is NaN, infinite, or outside what the loss accepts
-    /// (a probability in `[0, 1]` for cross-entropy; a distribution summing to 1 for softmax).
+    /// A target outside what the loss accepts.
     InvalidTarget {
         /// Row (sample) of the batch.
         row: usize,
         /// Column (output).
         col: usize,
+        /// The target's value.
+        value: f64,
+        /// Why it is rejected, e.g. `"is not in [0, 1]"`.
+        why: &'static str,
     },
     /// The loss or a gradient became NaN or infinite: training diverged. The step was not
     /// applied; lower the learning rate or check the data.
     NonFiniteLoss,
+    /// The optimizer's update would have made a parameter NaN or infinite (e.g. a step too
+    /// large for the scalar type). The step was not applied: every parameter and the
+    /// optimizer state are as they were.
+    NonFiniteUpdate {
+        /// The parameter tensor that would have overflowed, e.g. `"w1"`.
+        tensor: &'static str,
+    },
     /// A batch claims more valid rows than it holds, or none.
     BatchLength {
         /// The valid rows claimed.
@@ -62,8 +79,24 @@ pub enum Error {
         /// The rows the batch type holds, `B`.
         capacity: usize,
     },
+    /// A workspace passed to `backward` holds the forward pass of a batch with another
+    /// number of valid rows than the batch given (run `forward_train` on this batch first).
+    WorkspaceMismatch {
+        /// The valid rows of the forward pass the workspace holds.
+        workspace_rows: usize,
+        /// The valid rows of the batch given to `backward`.
+        batch_rows: usize,
+    },
     /// Label smoothing asked for with a loss it does not apply to (MSE).
     SmoothingNotApplicable,
+    /// The network's outputs are NaN (its parameters are not finite, or an input is out of
+    /// range): there is no class to return.
+    NonFiniteOutput {
+        /// The first output that is NaN or infinite.
+        index: usize,
+    },
+
+    // ---- weights files --------------------------------------------------------------------
     /// A buffer of the wrong length for a weights file.
     WeightsLength {
         /// The length the format needs.
@@ -75,11 +108,14 @@ pub enum Error {
     WeightsMagic,
     /// A weights file of a format version this build cannot read.
     WeightsVersion(u16),
+    /// The reserved header byte (offset 7) is not 0: the file was written by a newer
+    /// writer or is damaged.
+    WeightsReserved(u8),
     /// A weights file of another scalar type.
     WeightsScalar {
-        /// The scalar type asked for.
+        /// The scalar type asked for, `"f32"` or `"f64"`.
         expected: &'static str,
-        /// The tag found in the file.
+        /// The scalar tag found in the file (1 = `f32`, 2 = `f64`).
         found_tag: u8,
     },
     /// A weights file of another shape.
@@ -96,22 +132,67 @@ pub enum Error {
         /// The CRC-32 of the bytes read.
         computed: u32,
     },
-    /// A data file could not be parsed.
-    Parse {
+    /// A parameter in a weights file is NaN or infinite (for example a file written with
+    /// big-endian floats).
+    WeightsNonFinite {
+        /// The tensor, e.g. `"w1"`.
+        tensor: &'static str,
+        /// The index of the value within the tensor (row-major).
+        index: usize,
+    },
+
+    // ---- data sets ------------------------------------------------------------------------
+    /// A CSV row with another number of fields than the data set's columns.
+    CsvFieldCount {
         /// 1-based line number.
         line: usize,
-        /// What was wrong.
-        what: &'static str,
+        /// The fields expected (features + 1 target).
+        expected: usize,
+        /// The fields found.
+        found: usize,
     },
-    /// An I/O error, by kind (with `std`).
-    #[cfg(feature = "std")]
-    Io(std::io::ErrorKind),
+    /// A CSV field that is not a number, or whose value is not finite in the data set's
+    /// scalar type (e.g. `1e39` in `f32`).
+    CsvValue {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number.
+        column: usize,
+        /// What is wrong, e.g. `"is not a number"`.
+        why: &'static str,
+    },
+    /// The first line of a CSV read with a header does not look like one (every field is a
+    /// number), or one read without a header starts with a line of names.
+    CsvHeader {
+        /// What was found and what to do.
+        why: &'static str,
+    },
+    /// A data set with no rows.
+    EmptyDataset,
+    /// A row index past the end of a data set.
+    IndexOutOfRange {
+        /// The index given.
+        index: usize,
+        /// The number of rows.
+        len: usize,
+    },
 }
 
 /// `Result<T, ctensor::Error>`.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
+/// The name of a weights file's scalar tag.
+fn scalar_tag_name(tag: u8) -> &'static str {
+    match tag {
+        1 => "f32",
+        2 => "f64",
+        _ => "an unknown scalar type",
+    }
+}
+
 impl fmt::Display for Error {
+    // One arm per variant: long, but flat.
+    #[allow(clippy::too_many_lines)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::LabelOutOfRange { label, classes } => write!(
@@ -123,23 +204,40 @@ impl fmt::Display for Error {
                 write!(f, "label smoothing {a} is not in [0, 1]")
             }
             Error::InvalidL2(l) => write!(f, "L2 coefficient {l} is not finite and >= 0"),
-            Error::InvalidHyperParameter { name, value } => {
-                write!(f, "{name} {value} is out of range")
-            }
+            Error::InvalidHyperParameter {
+                name,
+                value,
+                expected,
+            } => write!(f, "{name} {value:e} is out of range: expected {expected}"),
             Error::NonFiniteInput { row, col } => {
                 write!(f, "input row {row}, feature {col} is NaN or infinite")
             }
-            Error::InvalidTarget { row, col } => write!(
-                f,
-                "target row {row}, output {col} is NaN, infinite or outside the loss's domain"
-            ),
+            Error::InvalidTarget {
+                row,
+                col,
+                value,
+                why,
+            } => write!(f, "target row {row}, output {col}: {value} {why}"),
             Error::NonFiniteLoss => write!(
                 f,
                 "loss or gradient is NaN or infinite (training diverged); the step was not applied"
             ),
+            Error::NonFiniteUpdate { tensor } => write!(
+                f,
+                "the update would make {tensor} NaN or infinite (step too large for the scalar \
+                 type); the step was not applied"
+            ),
             Error::BatchLength { len, capacity } => write!(
                 f,
                 "batch length {len} is not in 1..={capacity} (the batch's capacity)"
+            ),
+            Error::WorkspaceMismatch {
+                workspace_rows,
+                batch_rows,
+            } => write!(
+                f,
+                "the workspace holds a forward pass of {workspace_rows} rows but the batch has \
+                 {batch_rows}: run forward_train on this batch first"
             ),
             Error::SmoothingNotApplicable => {
                 write!(
@@ -147,18 +245,35 @@ impl fmt::Display for Error {
                     "label smoothing applies to cross-entropy losses, not MSE"
                 )
             }
+            Error::NonFiniteOutput { index } => write!(
+                f,
+                "output {index} of the network is NaN or infinite: no class can be chosen \
+                 (check the weights)"
+            ),
             Error::WeightsLength { expected, found } => write!(
                 f,
                 "weights buffer is {found} bytes, the format needs exactly {expected}"
             ),
-            Error::WeightsMagic => write!(f, "not a ctensor weights file (bad magic)"),
-            Error::WeightsVersion(v) => write!(f, "unsupported weights format version {v}"),
+            Error::WeightsMagic => write!(
+                f,
+                "not a ctensor weights file (it does not start with \"CTNS\")"
+            ),
+            Error::WeightsVersion(v) => write!(
+                f,
+                "weights format version {v} is not supported (this build reads version {})",
+                crate::io::FORMAT_VERSION
+            ),
+            Error::WeightsReserved(b) => write!(
+                f,
+                "weights file header byte 7 is {b:#04x}, expected 0 (newer writer or damaged file)"
+            ),
             Error::WeightsScalar {
                 expected,
                 found_tag,
             } => write!(
                 f,
-                "weights file holds scalar type tag {found_tag}, expected {expected}"
+                "weights file holds {} (tag {found_tag}), expected {expected}",
+                scalar_tag_name(*found_tag)
             ),
             Error::WeightsShape { expected, found } => write!(
                 f,
@@ -169,18 +284,137 @@ impl fmt::Display for Error {
                 f,
                 "weights file is damaged: checksum {computed:#010x} != stored {stored:#010x}"
             ),
-            Error::Parse { line, what } => write!(f, "line {line}: {what}"),
-            #[cfg(feature = "std")]
-            Error::Io(kind) => write!(f, "I/O error: {kind}"),
+            Error::WeightsNonFinite { tensor, index } => write!(
+                f,
+                "weights file holds a NaN or infinite value in {tensor} at index {index} \
+                 (written with the wrong byte order?)"
+            ),
+            Error::CsvFieldCount {
+                line,
+                expected,
+                found,
+            } => write!(
+                f,
+                "line {line}: {found} fields, expected {expected} (the features and one target)"
+            ),
+            Error::CsvValue { line, column, why } => {
+                write!(f, "line {line}, column {column}: the field {why}")
+            }
+            Error::CsvHeader { why } => write!(f, "line 1: {why}"),
+            Error::EmptyDataset => write!(f, "the data set has no rows"),
+            Error::IndexOutOfRange { index, len } => {
+                write!(f, "row index {index} is out of range for {len} rows")
+            }
         }
     }
 }
 
 impl core::error::Error for Error {}
 
+/// An error reading or writing a file (feature `std`): which file, what was being done, and
+/// what went wrong, either in the system ([`FileErrorCause::Io`]) or in the content
+/// ([`FileErrorCause::Content`], e.g. a weights file of another shape).
+///
+/// It is separate from [`Error`] so that `Error` owns no heap memory: it stays usable in
+/// `const` items (a `static` model decoded by `from_bytes_const`) and on `no_std` targets.
+///
+/// # Examples
+/// ```
+/// use ctensor::{FileError, FileErrorCause, Mlp};
+/// let err = Mlp::<2, 3, 1>::load("no/such/net.bin").unwrap_err();
+/// assert!(matches!(err.cause, FileErrorCause::Io(std::io::ErrorKind::NotFound)));
+/// assert!(err.to_string().starts_with("could not read no/such/net.bin: "));
+/// ```
 #[cfg(feature = "std")]
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Io(e.kind())
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    /// What was being done: `"read"`, `"write"`, `"rename"`, ...
+    pub action: &'static str,
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// What went wrong.
+    pub cause: FileErrorCause,
+}
+
+/// What went wrong with a file: see [`FileError`].
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FileErrorCause {
+    /// The system refused, by kind (not found, permission denied, disk full, ...).
+    Io(std::io::ErrorKind),
+    /// The bytes were read but are not what was expected.
+    Content(Error),
+}
+
+#[cfg(feature = "std")]
+impl FileError {
+    /// A [`FileError`] for a system error met while doing `action` to `path`.
+    ///
+    /// # Examples
+    /// ```
+    /// let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+    /// let err = ctensor::FileError::io("read", "net.bin", &e);
+    /// assert_eq!(err.to_string(), "could not read net.bin: entity not found");
+    /// ```
+    #[must_use]
+    pub fn io(
+        action: &'static str,
+        path: impl AsRef<std::path::Path>,
+        error: &std::io::Error,
+    ) -> Self {
+        Self {
+            action,
+            path: path.as_ref().to_path_buf(),
+            cause: FileErrorCause::Io(error.kind()),
+        }
+    }
+
+    /// A [`FileError`] for content of `path` that was rejected with `error`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Error, FileError};
+    /// let err = FileError::content("read", "net.bin", Error::WeightsMagic);
+    /// assert!(err.to_string().starts_with("could not read net.bin: not a ctensor weights file"));
+    /// ```
+    #[must_use]
+    pub fn content(action: &'static str, path: impl AsRef<std::path::Path>, error: Error) -> Self {
+        Self {
+            action,
+            path: path.as_ref().to_path_buf(),
+            cause: FileErrorCause::Content(error),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not {} {}: ", self.action, self.path.display())?;
+        match &self.cause {
+            FileErrorCause::Io(kind) => write!(f, "{kind}"),
+            FileErrorCause::Content(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.cause {
+            FileErrorCause::Io(_) => None,
+            FileErrorCause::Content(e) => Some(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `Error` owns no heap memory, so `match Net::from_bytes_const(..) { Err(_) => panic!() }`
+    /// compiles in a `static` (a destructor cannot run at compile time).
+    #[test]
+    fn error_needs_no_drop() {
+        assert!(!core::mem::needs_drop::<super::Error>());
     }
 }

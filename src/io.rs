@@ -12,6 +12,8 @@
 //!    end-4   4  CRC-32 (IEEE) of every byte before it (u32 LE)
 //! ```
 
+#[cfg(feature = "std")]
+use crate::FileError;
 use crate::{Error, Matrix, Mlp, Result, Scalar, Vector};
 
 /// The magic bytes a weights file starts with.
@@ -272,24 +274,26 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// Saves the weights file to `path`.
     ///
     /// # Errors
-    /// [`Error::Io`] if the file cannot be written.
+    /// A [`FileError`] naming the file if it cannot be written.
     ///
     /// # Examples
     /// ```
     /// let path = std::env::temp_dir().join("ctensor-doc-save.bin");
     /// ctensor::Mlp::<2, 3, 1>::zeros().save(&path)?;
-    /// # Ok::<(), ctensor::Error>(())
+    /// # Ok::<(), ctensor::FileError>(())
     /// ```
     #[cfg(feature = "std")]
-    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        std::fs::write(path, self.to_vec())?;
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError> {
+        let path = path.as_ref();
+        std::fs::write(path, self.to_vec()).map_err(|e| FileError::io("write", path, &e))?;
         Ok(())
     }
 
     /// Loads a weights file from `path` into a network built on the heap.
     ///
     /// # Errors
-    /// [`Error::Io`] if the file cannot be read, else as [`Mlp::validate_bytes`].
+    /// A [`FileError`] naming the file: the system's error if it cannot be read, else the
+    /// error of [`Mlp::validate_bytes`].
     ///
     /// # Examples
     /// ```
@@ -298,13 +302,15 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// Mlp::<2, 3, 1>::zeros().save(&path)?;
     /// let net = Mlp::<2, 3, 1>::load(&path)?;
     /// assert!(Mlp::<3, 3, 1>::load(&path).is_err());
-    /// # Ok::<(), ctensor::Error>(())
+    /// # Ok::<(), ctensor::FileError>(())
     /// ```
     #[cfg(feature = "std")]
-    pub fn load(path: impl AsRef<std::path::Path>) -> Result<alloc::boxed::Box<Self>> {
-        let bytes = std::fs::read(path)?;
+    pub fn load(path: impl AsRef<std::path::Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| FileError::io("read", path, &e))?;
         let mut net = Self::boxed_zeros();
-        net.read_bytes(&bytes)?;
+        net.read_bytes(&bytes)
+            .map_err(|e| FileError::content("read", path, e))?;
         Ok(net)
     }
 }

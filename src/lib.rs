@@ -93,6 +93,8 @@ pub mod data;
 pub struct ReadmeDoctests;
 
 pub use error::{Error, Result};
+#[cfg(feature = "std")]
+pub use error::{FileError, FileErrorCause};
 pub use label::Label;
 pub use nn::activation::{
     log_softmax, logsumexp, relu, relu_derivative, sigmoid, softmax, softmax_in_place,

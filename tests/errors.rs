@@ -117,10 +117,11 @@ fn optimizer_hyper_parameters() {
         err,
         Error::InvalidHyperParameter {
             name: "learning rate",
-            value: -0.5
+            value: -0.5,
+            expected: "in its documented range"
         }
     );
-    assert_mentions(&err, &["learning rate -0.5"]);
+    assert_mentions(&err, &["learning rate -5e-1"]);
     let mut sgd = Sgd::new(0.1).unwrap();
     assert_hyper(sgd.set_learning_rate(0.0).unwrap_err(), "learning rate");
     assert_eq!(
@@ -182,8 +183,11 @@ fn batch_with_non_finite_value_targets() {
         let mut g = Matrix::<2, 2>::zeros();
         g[(1, 0)] = bad;
         let err = Batch::new(&x, Targets::Values(&g)).unwrap_err();
-        assert_eq!(err, Error::InvalidTarget { row: 1, col: 0 });
-        assert_mentions(&err, &["target row 1", "output 0"]);
+        assert!(
+            matches!(err, Error::InvalidTarget { row: 1, col: 0, value, why: "is not finite" }
+            if value.to_bits() == f64::from(bad).to_bits() || (value.is_nan() && bad.is_nan()))
+        );
+        assert_mentions(&err, &["target row 1", "output 0", "not finite"]);
         assert!(Batch::partial(&x, Targets::Values(&g), 1).is_ok());
     }
 }
@@ -239,9 +243,17 @@ fn softmax_distribution_not_summing_to_one() {
     let batch = Batch::new(&x, Targets::Values(&g)).unwrap();
     let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
     // Row 1 sums to 1.5: reported at column K = 3 (the sum).
-    let expected = Error::InvalidTarget { row: 1, col: 3 };
+    let expected = Error::InvalidTarget {
+        row: 1,
+        col: 3,
+        value: 1.5,
+        why: "is the sum of a softmax target distribution, which must be 1",
+    };
     assert_step_fails(&mut net, &batch, &cfg, &expected);
-    assert_mentions(&expected, &["target row 1", "output 3", "domain"]);
+    assert_mentions(
+        &expected,
+        &["target row 1", "output 3", "1.5", "sum", "must be 1"],
+    );
     // A negative entry in a distribution that sums to 1.
     let g = Matrix::<2, 3>::from_array([[0.2, 0.3, 0.5], [-0.5, 1.0, 0.5]]);
     let batch = Batch::new(&x, Targets::Values(&g)).unwrap();
@@ -249,7 +261,12 @@ fn softmax_distribution_not_summing_to_one() {
         &mut net,
         &batch,
         &cfg,
-        &Error::InvalidTarget { row: 1, col: 0 },
+        &Error::InvalidTarget {
+            row: 1,
+            col: 0,
+            value: -0.5,
+            why: "is not a probability in [0, 1]",
+        },
     );
 }
 
@@ -259,7 +276,13 @@ fn bce_target_outside_zero_one() {
     let x = Matrix::<2, 2>::from_array([[1.0, 0.0], [0.0, 1.0]]);
     let g = Matrix::<2, 2>::from_array([[0.0, 1.0], [1.0, 1.5]]);
     let batch = Batch::new(&x, Targets::Values(&g)).unwrap();
-    let expected = Error::InvalidTarget { row: 1, col: 1 };
+    let expected = Error::InvalidTarget {
+        row: 1,
+        col: 1,
+        value: 1.5,
+        why: "is not a probability in [0, 1]",
+    };
+    assert_mentions(&expected, &["target row 1", "output 1", "1.5", "[0, 1]"]);
     let cfg = TrainConfig::new(Loss::SigmoidCrossEntropy);
     assert_step_fails(&mut net, &batch, &cfg, &expected);
     // Smoothing must not hide a bad target: (1 - 0.5) * 1.5 + 0.25 = 1.0 would look valid.
@@ -271,7 +294,12 @@ fn bce_target_outside_zero_one() {
         &mut net,
         &batch,
         &smoothed,
-        &Error::InvalidTarget { row: 0, col: 0 },
+        &Error::InvalidTarget {
+            row: 0,
+            col: 0,
+            value: -0.25,
+            why: "is not a probability in [0, 1]",
+        },
     );
     // A softmax "distribution" with a negative entry is not made valid by smoothing either.
     let mut net3 = Mlp::<2, 3, 2>::glorot(&mut StdRng::seed_from_u64(3));
@@ -283,7 +311,12 @@ fn bce_target_outside_zero_one() {
         &mut net3,
         &batch,
         &soft,
-        &Error::InvalidTarget { row: 1, col: 0 },
+        &Error::InvalidTarget {
+            row: 1,
+            col: 0,
+            value: f64::from(-0.1f32),
+            why: "is not a probability in [0, 1]",
+        },
     );
 }
 
@@ -320,15 +353,23 @@ fn backward_after_a_forward_of_another_length() {
     let mut ws = Workspace::zeros();
     let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
     // Nothing forwarded yet.
-    assert!(matches!(
-        net.backward(&full, &cfg, &mut ws),
-        Err(Error::BatchLength { .. })
-    ));
+    assert_eq!(
+        net.backward(&full, &cfg, &mut ws).unwrap_err(),
+        Error::WorkspaceMismatch {
+            workspace_rows: 0,
+            batch_rows: 3
+        }
+    );
     net.forward_train(&part, cfg.dropout, &mut ws, &mut StdRng::seed_from_u64(0));
-    assert!(matches!(
-        net.backward(&full, &cfg, &mut ws),
-        Err(Error::BatchLength { len: 3, .. })
-    ));
+    let err = net.backward(&full, &cfg, &mut ws).unwrap_err();
+    assert_eq!(
+        err,
+        Error::WorkspaceMismatch {
+            workspace_rows: 2,
+            batch_rows: 3
+        }
+    );
+    assert_mentions(&err, &["workspace", "2 rows", "3", "forward_train"]);
 }
 
 #[test]
@@ -443,14 +484,14 @@ fn weights_errors_display() {
             },
             &["7 bytes", "exactly 100"],
         ),
-        (Error::WeightsMagic, &["magic"]),
+        (Error::WeightsMagic, &["not a ctensor weights file", "CTNS"]),
         (Error::WeightsVersion(9), &["version 9"]),
         (
             Error::WeightsScalar {
                 expected: "f32",
                 found_tag: 2,
             },
-            &["tag 2", "f32"],
+            &["holds f64", "expected f32"],
         ),
         (
             Error::WeightsShape {
@@ -471,15 +512,30 @@ fn weights_errors_display() {
         assert_mentions(err, words);
     }
     assert_mentions(
-        &Error::Parse {
+        &Error::CsvValue {
             line: 12,
-            what: "bad number",
+            column: 3,
+            why: "is not a number",
         },
-        &["line 12", "bad number"],
+        &["line 12", "column 3", "not a number"],
     );
-    let io: Error = std::io::Error::from(std::io::ErrorKind::NotFound).into();
-    assert_eq!(io, Error::Io(std::io::ErrorKind::NotFound));
-    assert_mentions(&io, &["I/O error"]);
+    assert_mentions(
+        &Error::CsvFieldCount {
+            line: 4,
+            expected: 5,
+            found: 3,
+        },
+        &["line 4", "3 fields", "expected 5"],
+    );
+    let io = ctensor::FileError::io(
+        "read",
+        "some/model.bin",
+        &std::io::Error::from(std::io::ErrorKind::NotFound),
+    );
+    assert!(
+        io.to_string()
+            .starts_with("could not read some/model.bin: ")
+    );
 }
 
 #[test]

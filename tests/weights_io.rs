@@ -253,7 +253,10 @@ fn every_truncation_is_an_error() {
         assert_eq!(Small32::from_bytes_const(cut).unwrap_err(), err);
         let path = temp_path(&format!("cut{len}"));
         std::fs::write(&path, cut).unwrap();
-        assert_eq!(Small32::load(&path).unwrap_err(), err);
+        assert_eq!(
+            Small32::load(&path).unwrap_err(),
+            ctensor::FileError::content("read", &path, err.clone())
+        );
         std::fs::remove_file(&path).unwrap();
     }
     // Too long is an error too.
@@ -377,11 +380,11 @@ fn another_shape_is_reported_as_such() {
     let path = temp_path("shape");
     tricky::<4, 3, 2, f32>(13).save(&path).unwrap();
     assert_eq!(
-        Small32::load(&path).unwrap_err(),
-        Error::WeightsShape {
+        Small32::load(&path).unwrap_err().cause,
+        ctensor::FileErrorCause::Content(Error::WeightsShape {
             expected: [2, 3, 2],
             found: [4, 3, 2]
-        }
+        })
     );
     std::fs::remove_file(&path).unwrap();
     // Every single dimension matters.
@@ -471,12 +474,22 @@ fn missing_file_is_an_io_error() {
     let path = temp_path("does-not-exist");
     let _ = std::fs::remove_file(&path);
     let err = Small32::load(&path).unwrap_err();
-    assert_eq!(err, Error::Io(std::io::ErrorKind::NotFound));
+    assert_eq!(
+        err,
+        ctensor::FileError {
+            action: "read",
+            path: path.clone(),
+            cause: ctensor::FileErrorCause::Io(std::io::ErrorKind::NotFound)
+        }
+    );
     let dir = temp_path("dir-not-file");
     std::fs::create_dir_all(&dir).unwrap();
     assert!(matches!(
         tricky::<2, 3, 2, f32>(1).save(&dir),
-        Err(Error::Io(_))
+        Err(ctensor::FileError {
+            action: "write",
+            ..
+        })
     ));
     std::fs::remove_dir(&dir).unwrap();
 }

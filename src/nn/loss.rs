@@ -413,38 +413,49 @@ impl Loss {
         }
     }
 
-    /// Checks that `g` is a valid target for this loss: finite; in `[0, 1]` for the
-    /// cross-entropies; summing to 1 for softmax (within `K * sqrt(epsilon)`).
-    /// On failure returns the index of the first bad element (`K` for a bad sum).
+    /// Checks that `g`, row `row` of a batch's targets, is a valid target for this loss:
+    /// finite; in `[0, 1]` for the cross-entropies; summing to 1 for softmax (within
+    /// `K * sqrt(epsilon)`).
     ///
     /// # Errors
-    /// The offending column, as described above.
+    /// [`Error::InvalidTarget`] for the first bad element, with its value and why (`col = K`
+    /// and the sum as the value for a softmax target that does not sum to 1).
     ///
     /// # Examples
     /// ```
-    /// use ctensor::Loss;
-    /// assert_eq!(Loss::SoftmaxCrossEntropy.check_target(&[0.5_f32, 0.6]), Err(2));
-    /// assert_eq!(Loss::SigmoidCrossEntropy.check_target(&[1.5_f32]), Err(0));
-    /// assert_eq!(Loss::MeanSquaredError.check_target(&[150.0_f32]), Ok(()));
+    /// use ctensor::{Error, Loss};
+    /// let err = Loss::SoftmaxCrossEntropy.check_target(3, &[0.5_f32, 0.6]).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidTarget { row: 3, col: 2, .. }));
+    /// let err = Loss::SigmoidCrossEntropy.check_target(0, &[1.5_f32]).unwrap_err();
+    /// assert_eq!(err.to_string(), "target row 0, output 0: 1.5 is not a probability in [0, 1]");
+    /// assert_eq!(Loss::MeanSquaredError.check_target(0, &[150.0_f32]), Ok(()));
     /// ```
-    pub fn check_target<T: Scalar, const K: usize>(
-        self,
-        g: &[T; K],
-    ) -> core::result::Result<(), usize> {
-        for (i, &x) in g.iter().enumerate() {
-            let ok = match self {
-                Loss::MeanSquaredError => x.is_finite(),
-                _ => x >= T::ZERO && x <= T::ONE,
+    pub fn check_target<T: Scalar, const K: usize>(self, row: usize, g: &[T; K]) -> Result<()> {
+        for (col, &x) in g.iter().enumerate() {
+            let why = if !x.is_finite() {
+                "is not finite"
+            } else if self != Loss::MeanSquaredError && !(x >= T::ZERO && x <= T::ONE) {
+                "is not a probability in [0, 1]"
+            } else {
+                continue;
             };
-            if !ok {
-                return Err(i);
-            }
+            return Err(Error::InvalidTarget {
+                row,
+                col,
+                value: x.to_f64(),
+                why,
+            });
         }
         if self == Loss::SoftmaxCrossEntropy {
             let sum: T = g.iter().copied().sum();
             let tol = T::from_f64(K as f64) * T::epsilon().sqrt();
             if (sum - T::ONE).abs() > tol {
-                return Err(K);
+                return Err(Error::InvalidTarget {
+                    row,
+                    col: K,
+                    value: sum.to_f64(),
+                    why: "is the sum of a softmax target distribution, which must be 1",
+                });
             }
         }
         Ok(())

@@ -233,7 +233,12 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
         if let Targets::Values(g) = targets {
             for (row, gs) in g.rows().take(len).enumerate() {
                 if let Some(col) = gs.iter().position(|v| !v.is_finite()) {
-                    return Err(Error::InvalidTarget { row, col });
+                    return Err(Error::InvalidTarget {
+                        row,
+                        col,
+                        value: gs[col].to_f64(),
+                        why: "is not finite",
+                    });
                 }
             }
         }
@@ -777,9 +782,9 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ) -> Result<T> {
         let n = batch.len();
         if ws.len != n {
-            return Err(Error::BatchLength {
-                len: n,
-                capacity: ws.len,
+            return Err(Error::WorkspaceMismatch {
+                workspace_rows: ws.len,
+                batch_rows: n,
             });
         }
         if cfg.loss == Loss::MeanSquaredError && cfg.smoothing.alpha() != 0.0 {
@@ -792,9 +797,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             // Check the target as given: smoothing could pull an invalid one (1.5 for BCE, a
             // negative "probability" for softmax) back into the loss's domain.
             let raw = batch.targets.row(row);
-            if let Err(col) = cfg.loss.check_target(&raw) {
-                return Err(Error::InvalidTarget { row, col });
-            }
+            cfg.loss.check_target(row, &raw)?;
             let g = cfg.smooth(raw);
             let lg = cfg.loss.evaluate(z, &g);
             loss_sum += lg.loss;

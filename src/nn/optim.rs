@@ -36,7 +36,11 @@ fn check(name: &'static str, value: f64, ok: bool) -> Result<()> {
     if ok && value.is_finite() {
         Ok(())
     } else {
-        Err(Error::InvalidHyperParameter { name, value })
+        Err(Error::InvalidHyperParameter {
+            name,
+            value,
+            expected: "in its documented range",
+        })
     }
 }
 
