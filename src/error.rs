@@ -89,8 +89,11 @@ pub enum Error {
     },
     /// Label smoothing asked for with a loss it does not apply to (MSE).
     SmoothingNotApplicable,
-    /// The network's outputs are NaN (its parameters are not finite, or an input is out of
-    /// range): there is no class to return.
+    /// A training step without a random generator was asked for with dropout on: dropout
+    /// needs one (use `train_step`).
+    DropoutNeedsRng,
+    /// An output of the network (or a score given to [`Label::argmax`](crate::Label::argmax))
+    /// is NaN, or infinite where a finite value was needed: there is no class to return.
     NonFiniteOutput {
         /// The first output that is NaN or infinite.
         index: usize,
@@ -245,6 +248,11 @@ impl fmt::Display for Error {
                     "label smoothing applies to cross-entropy losses, not MSE"
                 )
             }
+            Error::DropoutNeedsRng => write!(
+                f,
+                "dropout is on but no random generator was given: use train_step with an Rng, \
+                 or Dropout::NONE"
+            ),
             Error::NonFiniteOutput { index } => write!(
                 f,
                 "output {index} of the network is NaN or infinite: no class can be chosen \

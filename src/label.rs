@@ -71,32 +71,42 @@ impl<const K: usize> Label<K> {
         self.0
     }
 
-    /// The index of the largest element of `scores` (the first one on ties; NaN is never
-    /// the largest unless every element is NaN, then `0`).
+    /// The index of the largest element of `scores` (the first one on ties).
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteOutput`] naming the first NaN score: scores with a NaN have no
+    /// largest element, and a class picked anyway would look like an answer.
+    /// [`Error::LabelOutOfRange`] if `K = 0`.
     ///
     /// # Examples
     /// ```
-    /// use ctensor::Label;
-    /// assert_eq!(Label::argmax(&[0.1, 0.7, 0.2]).get(), 1);
+    /// use ctensor::{Error, Label};
+    /// assert_eq!(Label::argmax(&[0.1, 0.7, 0.2])?.get(), 1);
+    /// assert_eq!(Label::argmax(&[0.1, f32::NAN]), Err(Error::NonFiniteOutput { index: 1 }));
+    /// # Ok::<(), Error>(())
     /// ```
-    #[must_use]
-    pub fn argmax<T: PartialOrd>(scores: &[T; K]) -> Self {
+    pub fn argmax<T: PartialOrd>(scores: &[T; K]) -> Result<Self> {
         // The best score so far is held by reference, not re-read by index: no bounds check,
         // so classifying cannot panic (the firmware's panic-free build checks this).
-        let mut best = 0;
-        let mut best_score: Option<&T> = None;
+        let mut best: Option<(usize, &T)> = None;
         for (i, s) in scores.iter().enumerate() {
-            // `!(s <= best)` would prefer NaN; `s > best` skips it.
-            let better = match best_score {
-                None => true,
-                Some(b) => *s > *b || (b.partial_cmp(b).is_none() && s.partial_cmp(s).is_some()),
-            };
-            if better {
-                best = i;
-                best_score = Some(s);
+            // A value that is not equal to itself is NaN (for floats): no order, no answer.
+            if s.partial_cmp(s).is_none() {
+                return Err(Error::NonFiniteOutput { index: i });
+            }
+            match best {
+                Some((_, b)) if *s <= *b => {}
+                _ => best = Some((i, s)),
             }
         }
-        Self(best)
+        match best {
+            Some((i, _)) => Ok(Self(i)),
+            // Only for K = 0, where no label exists.
+            None => Err(Error::LabelOutOfRange {
+                label: 0,
+                classes: K,
+            }),
+        }
     }
 }
 
@@ -118,8 +128,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn argmax_ignores_nan() {
-        assert_eq!(Label::argmax(&[f32::NAN, 1.0, 3.0, 2.0]).get(), 2);
-        assert_eq!(Label::argmax(&[1.0, 1.0]).get(), 0);
+    fn argmax_rejects_nan_and_breaks_ties_low() {
+        assert_eq!(
+            Label::argmax(&[f32::NAN, 1.0, 3.0, 2.0]),
+            Err(Error::NonFiniteOutput { index: 0 })
+        );
+        assert_eq!(
+            Label::argmax(&[1.0, 3.0, f64::NAN]),
+            Err(Error::NonFiniteOutput { index: 2 })
+        );
+        assert_eq!(Label::argmax(&[1.0, 1.0]).unwrap().get(), 0);
+        assert_eq!(
+            Label::argmax(&[f32::NEG_INFINITY, f32::INFINITY, 0.0])
+                .unwrap()
+                .get(),
+            1
+        );
+        assert!(Label::<0>::argmax::<f32>(&[]).is_err());
     }
 }

@@ -94,13 +94,13 @@ fn boxed_constructors_match_stack_ones_in_small_shapes() {
     g.w1[(1, 2)] = 0.5;
     g.b2[1] = -2.0;
     let (mut a_box, mut a_stack) = (a, Adam::<4, 3, 2, f64>::new(0.01).unwrap());
-    a_box.update(&mut n1, &g);
-    a_stack.update(&mut n2, &g);
+    a_box.update(&mut n1, &g).unwrap();
+    a_stack.update(&mut n2, &g).unwrap();
     assert_eq!(n1, n2);
     let (mut m_box, mut m_stack) = (m, Momentum::<4, 3, 2, f64>::new(0.01, 0.5).unwrap());
-    m_box.update(&mut n1, &g);
-    m_stack.update(&mut n2, &g);
-    m_box.update(&mut n1, &g);
-    m_stack.update(&mut n2, &g);
+    m_box.update(&mut n1, &g).unwrap();
+    m_stack.update(&mut n2, &g).unwrap();
+    m_box.update(&mut n1, &g).unwrap();
+    m_stack.update(&mut n2, &g).unwrap();
     assert_eq!(n1, n2);
 }

@@ -118,10 +118,10 @@ fn optimizer_hyper_parameters() {
         Error::InvalidHyperParameter {
             name: "learning rate",
             value: -0.5,
-            expected: "in its documented range"
+            expected: "finite and > 0"
         }
     );
-    assert_mentions(&err, &["learning rate -5e-1"]);
+    assert_mentions(&err, &["learning rate -5e-1", "expected finite and > 0"]);
     let mut sgd = Sgd::new(0.1).unwrap();
     assert_hyper(sgd.set_learning_rate(0.0).unwrap_err(), "learning rate");
     assert_eq!(
@@ -563,8 +563,13 @@ fn optimizer_update_is_not_called_on_error() {
     // A custom optimizer that records calls: a failed step never reaches it.
     struct Counting(usize);
     impl Optimizer<2, 2, 2, f32> for Counting {
-        fn update(&mut self, _: &mut Mlp<2, 2, 2>, _: &ctensor::Gradients<2, 2, 2>) {
+        fn update(
+            &mut self,
+            _: &mut Mlp<2, 2, 2>,
+            _: &ctensor::Gradients<2, 2, 2>,
+        ) -> ctensor::Result<()> {
             self.0 += 1;
+            Ok(())
         }
     }
     let mut net = Mlp::<2, 2, 2>::glorot(&mut StdRng::seed_from_u64(8));

@@ -72,15 +72,29 @@ pub fn logsumexp<T: Scalar, const K: usize>(z: &[T; K]) -> T {
 
 /// Log-probabilities `z - logsumexp(z)`, exact for large logits such as `[1000, -1000]`.
 ///
+/// Computed from the shifted logits `s = z - max z` as `s - ln(sum e^s)`, so the rounding
+/// error is relative to the result, not to the logits: at `z = [1000, 1000, 1000]` each
+/// value is `-ln 3` to the last bit in `f32`, where `z - logsumexp(z)` would be off by about
+/// `ulp(1000)`.
+///
 /// # Examples
 /// ```
 /// let lp = ctensor::log_softmax(&[1000.0_f64, -1000.0]);
 /// assert_eq!(lp, [0.0, -2000.0]);
+/// let lp = ctensor::log_softmax(&[1000.0_f32; 3]);
+/// assert_eq!(lp, [-3.0_f32.ln(); 3]);
 /// ```
 #[must_use]
 pub fn log_softmax<T: Scalar, const K: usize>(z: &[T; K]) -> [T; K] {
-    let lse = logsumexp(z);
-    z.map(|x| x - lse)
+    let max = z.iter().copied().fold(T::neg_infinity(), T::max);
+    if !max.is_finite() {
+        // All -inf, or an +inf / NaN present: no finite shift exists.
+        let lse = logsumexp(z);
+        return z.map(|x| x - lse);
+    }
+    let shifted = z.map(|x| x - max);
+    let lse: T = shifted.iter().map(|&s| s.exp()).sum::<T>().ln();
+    shifted.map(|s| s - lse)
 }
 
 /// Probabilities `e^{z_i} / sum_j e^{z_j}` (maximum subtracted first; they sum to 1).

@@ -1,6 +1,6 @@
 //! Losses, each returning its value and its gradient with respect to its input (the logits).
 
-use crate::nn::activation::{logsumexp, sigmoid};
+use crate::nn::activation::{log_softmax, sigmoid};
 use crate::{Error, Label, Result, Scalar};
 
 /// A loss value and its gradient with respect to the `N` inputs of the loss.
@@ -89,25 +89,31 @@ pub fn sigmoid_bce<T: Scalar, const N: usize>(z: &[T; N], g: &[T; N]) -> LossGra
 
 /// Softmax + cross-entropy against a target distribution `g` (summing to 1):
 /// `L = -sum g_i ln o_i` with `ln o = z - logsumexp(z)`; `dL/dz = o - g`.
-/// Finite and exact for logits like `[1000, -1000]`.
+/// Finite and exact for logits like `[1000, -1000]`, with an error relative to the loss
+/// (not to the logits) at large equal logits: it is built on [`log_softmax`].
 ///
 /// # Examples
 /// ```
 /// let lg = ctensor::softmax_cross_entropy(&[1000.0_f64, -1000.0], &[0.0, 1.0]);
 /// assert_eq!(lg.loss, 2000.0);
 /// assert_eq!(lg.grad, [1.0, -1.0]);
+/// let lg = ctensor::softmax_cross_entropy(&[1000.0_f32; 3], &[1.0, 0.0, 0.0]);
+/// assert_eq!(lg.loss, 3.0_f32.ln());
 /// ```
 #[must_use]
 pub fn softmax_cross_entropy<T: Scalar, const K: usize>(z: &[T; K], g: &[T; K]) -> LossGrad<K, T> {
-    let lse = logsumexp(z);
+    let log_p = log_softmax(z);
     let mut loss = T::ZERO;
-    for i in 0..K {
+    for (&lp, &g) in log_p.iter().zip(g) {
         // 0 * ln(0) is 0 here: a zero target weight contributes nothing even at -inf.
-        if g[i] != T::ZERO {
-            loss -= g[i] * (z[i] - lse);
+        if g != T::ZERO {
+            loss -= g * lp;
         }
     }
-    let grad = core::array::from_fn(|i| (z[i] - lse).exp() - g[i]);
+    let mut grad = log_p;
+    for (d, &g) in grad.iter_mut().zip(g) {
+        *d = d.exp() - g;
+    }
     LossGrad { loss, grad }
 }
 
@@ -481,6 +487,6 @@ mod tests {
     fn nll_is_logsumexp_minus_logit() {
         let z = [1.0_f64, 2.0, 3.0];
         let lg = nll(&z, Label::new(0).unwrap());
-        assert!((lg.loss - (logsumexp(&z) - 1.0)).abs() < 1e-15);
+        assert!((lg.loss - (crate::logsumexp(&z) - 1.0)).abs() < 1e-15);
     }
 }

@@ -7,7 +7,9 @@ use crate::kernels;
 use crate::nn::dropout::Dropout;
 use crate::nn::init::glorot_uniform;
 use crate::nn::loss::{L2, LabelSmoothing, Loss, one_hot};
-use crate::nn::optim::{Optimizer, sgd_update};
+use crate::nn::optim::{
+    Optimizer, all_finite_after, check_sgd_update, sgd_learning_rate, sgd_update,
+};
 use crate::{Error, Label, Matrix, Result, Scalar, Vector};
 
 /// A multilayer perceptron: `D` inputs, `H` ReLU hidden units, `K` outputs (logits).
@@ -31,7 +33,7 @@ use crate::{Error, Label, Matrix, Result, Scalar, Vector};
 /// let x = Matrix::from_array([[0.1, 0.2, 0.3, 0.4], [1.0, 0.0, -1.0, 0.5]]);
 /// let logits: Matrix<2, 3> = net.forward(&x);
 /// let class: Label<3> = net.classify(&[0.1, 0.2, 0.3, 0.4])?;
-/// assert_eq!(class, Label::argmax(&logits[0]));
+/// assert_eq!(class, Label::argmax(&logits[0])?);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Debug)]
@@ -636,7 +638,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ///
     /// # Errors
     /// [`Error::NonFiniteInput`] if an input is NaN or infinite (the answer would be
-    /// meaningless), with `row` 0.
+    /// meaningless), with `row` 0; [`Error::NonFiniteOutput`] if a logit is NaN or infinite
+    /// (the parameters are not finite, or they overflow on this input).
     ///
     /// # Examples
     /// ```
@@ -649,7 +652,11 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         if let Some(col) = x.iter().position(|v| !v.is_finite()) {
             return Err(Error::NonFiniteInput { row: 0, col });
         }
-        Ok(Label::argmax(&self.logits(x)))
+        let logits = self.logits(x);
+        if let Some(index) = logits.iter().position(|z| !z.is_finite()) {
+            return Err(Error::NonFiniteOutput { index });
+        }
+        Label::argmax(&logits)
     }
 
     /// `out = X W1 + b1` for the rows of `x`.
@@ -891,7 +898,23 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         }
         let bound = batch.max_abs_input * sum_max;
         let limit = T::max_value() / T::from_f64(1024.0);
-        if small_finite && bound < limit && bound * lr < limit {
+        // `W1 - lr X^T dZ1` is finite if `|W1| <= max / 4` (`4 W1` is finite: one read pass,
+        // cheaper than storing and checking the gradient) and `|lr X^T dZ1| < max / 1024`.
+        let four = T::from_f64(4.0);
+        let w1 = self.w1.as_flattened();
+        if small_finite
+            && bound < limit
+            && bound * lr < limit
+            && all_finite_after(w1, w1, w1, w1, |t, _, _, _| t * four)
+        {
+            let others = [
+                &[][..],
+                g.b1.as_slice(),
+                g.w2.as_flattened(),
+                g.b2.as_slice(),
+            ];
+            let [_, b1, w2, b2] = self.tensors();
+            check_sgd_update(&[&[][..], b1, w2, b2], &others, lr)?;
             kernels::matmul_tn_add_scaled(batch.inputs(), d_hidden, self.w1.as_array_mut(), -lr);
             let g = &ws.grads;
             sgd_update(self.b1.as_mut_slice(), g.b1.as_slice(), lr);
@@ -904,7 +927,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         }
         kernels::matmul_tn(batch.inputs(), d_hidden, ws.grads.w1.as_array_mut(), false);
         let stats = self.finish_gradients(cfg, ws, loss)?;
-        optimizer.update(self, &ws.grads);
+        optimizer.update(self, &ws.grads)?;
         Ok(stats)
     }
 
@@ -955,11 +978,72 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         if cfg.l2.lambda() == 0.0
             && let Some(lr) = optimizer.plain_sgd_learning_rate()
         {
-            return self.sgd_step(batch, cfg, ws, optimizer, T::from_f64(lr));
+            let lr = sgd_learning_rate::<T>(lr)?;
+            return self.sgd_step(batch, cfg, ws, optimizer, lr);
         }
         let stats = self.backward(batch, cfg, ws)?;
-        optimizer.update(self, &ws.grads);
+        optimizer.update(self, &ws.grads)?;
         Ok(stats)
+    }
+
+    /// [`Mlp::train_step`] without a random generator, for training without dropout (e.g.
+    /// on a microcontroller with no source of randomness): nothing random happens in such a
+    /// step.
+    ///
+    /// # Errors
+    /// [`Error::DropoutNeedsRng`] if `cfg` has dropout (then nothing changes); otherwise as
+    /// [`Mlp::train_step`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::*;
+    /// let mut net = Mlp::<2, 3, 1, f64>::zeros();
+    /// net.w1 = Matrix::splat(0.5);
+    /// let x = Matrix::from_array([[1.0, 2.0]]);
+    /// let y = Matrix::from_array([[1.0]]);
+    /// let batch = Batch::new(&x, Targets::Values(&y))?;
+    /// let cfg = TrainConfig::new(Loss::MeanSquaredError);
+    /// let mut ws = Workspace::zeros();
+    /// let first = net.train_step_deterministic(&batch, &cfg, &mut ws, &mut Sgd::new(0.05)?)?;
+    /// let second = net.train_step_deterministic(&batch, &cfg, &mut ws, &mut Sgd::new(0.05)?)?;
+    /// assert!(second.loss < first.loss);
+    /// let with_dropout = cfg.with_dropout(Dropout::new(0.5)?);
+    /// let err = net.train_step_deterministic(&batch, &with_dropout, &mut ws, &mut Sgd::new(0.05)?);
+    /// assert_eq!(err.unwrap_err(), Error::DropoutNeedsRng);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn train_step_deterministic<const B: usize, O>(
+        &mut self,
+        batch: &Batch<'_, B, D, K, T>,
+        cfg: &TrainConfig,
+        ws: &mut Workspace<B, D, H, K, T>,
+        optimizer: &mut O,
+    ) -> Result<StepStats<T>>
+    where
+        O: Optimizer<D, H, K, T> + ?Sized,
+    {
+        if !cfg.dropout.is_none() {
+            return Err(Error::DropoutNeedsRng);
+        }
+        self.train_step(batch, cfg, ws, optimizer, &mut NoRandomness)
+    }
+}
+
+/// A generator for steps without dropout, which draw nothing: it is never called, and would
+/// give zeros if it were.
+struct NoRandomness;
+
+impl rand::TryRng for NoRandomness {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+        Ok(0)
+    }
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+        Ok(0)
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
+        dst.fill(0);
+        Ok(())
     }
 }
 

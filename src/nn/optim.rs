@@ -9,19 +9,28 @@ use crate::{Error, Result, Scalar};
 
 /// Updates an [`Mlp`]'s parameters from its gradients.
 ///
+/// An update is all or nothing: it is first computed without being stored, and applied only
+/// if every new parameter (and every new optimizer state value) is finite; otherwise it
+/// returns an error and changes nothing.
+///
 /// # Examples
 /// ```
 /// use ctensor::{Gradients, Mlp, Optimizer, Sgd};
 /// let mut net = Mlp::<1, 1, 1>::zeros();
 /// let mut g = Gradients::zeros();
 /// g.b2[0] = 2.0;
-/// Sgd::new(0.5)?.update(&mut net, &g);
+/// Sgd::new(0.5)?.update(&mut net, &g)?;
 /// assert_eq!(net.b2[0], -1.0);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
 pub trait Optimizer<const D: usize, const H: usize, const K: usize, T: Scalar> {
     /// Applies one update.
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>);
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] if a hyper-parameter is not usable in `T` (e.g. an
+    /// [`Sgd`] learning rate of `1e300` is `inf` in `f32`), [`Error::NonFiniteUpdate`] if a
+    /// new parameter or state value would be NaN or infinite. Then nothing has changed.
+    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()>;
 
     /// `Some(lr)` if [`Optimizer::update`] is exactly plain SGD, `theta <- theta - lr g`:
     /// [`Mlp::train_step`] may then apply the update of `W1` as its gradient is computed,
@@ -32,17 +41,82 @@ pub trait Optimizer<const D: usize, const H: usize, const K: usize, T: Scalar> {
     }
 }
 
-fn check(name: &'static str, value: f64, ok: bool) -> Result<()> {
-    if ok && value.is_finite() {
-        Ok(())
+/// Checks a hyper-parameter after its conversion to `T`, the type it is used in: `ok` gets
+/// the converted value, which must also be finite. `expected` names the range (its text is
+/// completed with "in f32" or "in f64").
+fn check<T: Scalar>(
+    name: &'static str,
+    value: f64,
+    expected: [&'static str; 2],
+    ok: impl Fn(T) -> bool,
+) -> Result<T> {
+    let converted = T::from_f64(value);
+    if converted.is_finite() && ok(converted) {
+        Ok(converted)
     } else {
         Err(Error::InvalidHyperParameter {
             name,
             value,
-            expected: "in its documented range",
+            expected: if T::BYTES == 4 {
+                expected[0]
+            } else {
+                expected[1]
+            },
         })
     }
 }
+
+fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
+    check(
+        "learning rate",
+        lr,
+        ["finite and > 0 in f32", "finite and > 0 in f64"],
+        |x| x > T::ZERO,
+    )
+}
+
+/// A decay rate (momentum, Adam's betas): in `[0, 1)` in `T`.
+fn check_rate<T: Scalar>(name: &'static str, x: f64) -> Result<T> {
+    check(name, x, ["in [0, 1) in f32", "in [0, 1) in f64"], |x| {
+        x >= T::ZERO && x < T::ONE
+    })
+}
+
+/// Whether `f(theta, a, b, g)` is finite for every element of four equally long slices, in
+/// one pass with no early exit and independent accumulators (so that it vectorizes); `x * 0`
+/// is 0 for a finite `x` and NaN otherwise. `f` must be the update's own arithmetic, so that
+/// the answer holds for the values the update will store.
+#[inline]
+pub(crate) fn all_finite_after<T: Scalar>(
+    theta: &[T],
+    a: &[T],
+    b: &[T],
+    g: &[T],
+    f: impl Fn(T, T, T, T) -> T,
+) -> bool {
+    const LANES: usize = 8;
+    let mut acc = [T::ZERO; LANES];
+    let chunks = theta
+        .chunks_exact(LANES)
+        .zip(a.chunks_exact(LANES))
+        .zip(b.chunks_exact(LANES))
+        .zip(g.chunks_exact(LANES));
+    let rest = (
+        theta.chunks_exact(LANES).remainder(),
+        a.chunks_exact(LANES).remainder(),
+        b.chunks_exact(LANES).remainder(),
+        g.chunks_exact(LANES).remainder(),
+    );
+    for (((t, a), b), g) in chunks.chain(core::iter::once((((rest.0, rest.1), rest.2), rest.3))) {
+        for ((((acc, &t), &a), &b), &g) in acc.iter_mut().zip(t).zip(a).zip(b).zip(g) {
+            *acc += f(t, a, b, g) * T::ZERO;
+        }
+    }
+    acc.iter().all(|&x| x == T::ZERO)
+}
+
+/// The names of [`Mlp::tensors`]' four tensors, for errors.
+pub(crate) const TENSOR_NAMES: [&str; 4] = ["w1", "b1", "w2", "b2"];
 
 /// Plain stochastic gradient descent: `theta <- theta - lr g`.
 ///
@@ -57,7 +131,9 @@ pub struct Sgd {
 }
 
 impl Sgd {
-    /// SGD with learning rate `lr > 0`.
+    /// SGD with learning rate `lr > 0`. `Sgd` serves networks of either scalar type, so the
+    /// rate is checked again in the network's type at each update (`1e300` is fine for
+    /// `f64` but an error for `f32`).
     ///
     /// # Errors
     /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive.
@@ -68,7 +144,8 @@ impl Sgd {
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn new(lr: f64) -> Result<Self> {
-        check("learning rate", lr, lr > 0.0)?;
+        // The scalar type is not known yet: the f64 range here, the network's at each update.
+        check::<f64>("learning rate", lr, ["finite and > 0"; 2], |x| x > 0.0)?;
         Ok(Self { lr })
     }
 
@@ -103,11 +180,13 @@ impl Sgd {
 }
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T> for Sgd {
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) {
-        let lr = T::from_f64(self.lr);
+    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
+        let lr = check_lr::<T>(self.lr)?;
+        check_sgd_update(&net.tensors(), &grads.tensors(), lr)?;
         for (theta, g) in net.tensors_mut().into_iter().zip(grads.tensors()) {
             sgd_update(theta, g, lr);
         }
+        Ok(())
     }
 
     fn plain_sgd_learning_rate(&self) -> Option<f64> {
@@ -115,11 +194,33 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
     }
 }
 
+/// The SGD learning rate `lr` in `T`, checked (see [`Sgd::new`]).
+pub(crate) fn sgd_learning_rate<T: Scalar>(lr: f64) -> Result<T> {
+    check_lr(lr)
+}
+
+/// One SGD step of one value: `theta - lr g`.
+#[inline(always)]
+fn sgd_value<T: Scalar>(theta: T, g: T, lr: T) -> T {
+    theta - lr * g
+}
+
+/// Checks that `theta - lr g` is finite for every element of the given tensors (paired by
+/// position with their gradients and named as in [`TENSOR_NAMES`]).
+pub(crate) fn check_sgd_update<T: Scalar>(thetas: &[&[T]], grads: &[&[T]], lr: T) -> Result<()> {
+    for ((theta, g), tensor) in thetas.iter().zip(grads).zip(TENSOR_NAMES) {
+        if !all_finite_after(theta, g, g, g, |t, _, _, g| sgd_value(t, g, lr)) {
+            return Err(Error::NonFiniteUpdate { tensor });
+        }
+    }
+    Ok(())
+}
+
 /// `theta -= lr g`, element by element.
 #[inline]
 pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
     for (t, &g) in theta.iter_mut().zip(g) {
-        *t -= lr * g;
+        *t = sgd_value(*t, g, lr);
     }
 }
 
@@ -153,7 +254,8 @@ unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroabl
 }
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K, T> {
-    /// Momentum SGD with learning rate `lr > 0` and momentum `mu` in `[0, 1)`.
+    /// Momentum SGD with learning rate `lr > 0` and momentum `mu` in `[0, 1)`, both as
+    /// converted to `T`.
     ///
     /// # Errors
     /// [`Error::InvalidHyperParameter`] for a value out of range.
@@ -163,8 +265,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
     /// assert!(ctensor::Momentum::<2, 2, 2>::new(0.1, 1.0).is_err());
     /// ```
     pub fn new(lr: f64, momentum: f64) -> Result<Self> {
-        check("learning rate", lr, lr > 0.0)?;
-        check("momentum", momentum, (0.0..1.0).contains(&momentum))?;
+        Self::check(lr, momentum)?;
         Ok(Self {
             lr,
             momentum,
@@ -184,20 +285,76 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
     /// ```
     #[cfg(feature = "alloc")]
     pub fn boxed(lr: f64, momentum: f64) -> Result<alloc::boxed::Box<Self>> {
-        check("learning rate", lr, lr > 0.0)?;
-        check("momentum", momentum, (0.0..1.0).contains(&momentum))?;
+        Self::check(lr, momentum)?;
         let mut opt: alloc::boxed::Box<Self> = bytemuck::zeroed_box();
         opt.lr = lr;
         opt.momentum = momentum;
         Ok(opt)
+    }
+
+    /// The learning rate and momentum in `T`.
+    fn check(lr: f64, momentum: f64) -> Result<(T, T)> {
+        Ok((check_lr(lr)?, check_rate("momentum", momentum)?))
+    }
+
+    /// The learning rate.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(ctensor::Momentum::<1, 1, 1>::new(0.5, 0.9)?.learning_rate(), 0.5);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    #[must_use]
+    pub fn learning_rate(&self) -> f64 {
+        self.lr
+    }
+
+    /// Sets the learning rate (e.g. for a schedule); the velocity is kept.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
+    /// unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut opt = ctensor::Momentum::<1, 1, 1>::new(0.5, 0.9)?;
+    /// opt.set_learning_rate(0.05)?;
+    /// assert_eq!(opt.learning_rate(), 0.05);
+    /// assert!(opt.set_learning_rate(1e300).is_err()); // inf in f32
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
+        check_lr::<T>(lr)?;
+        self.lr = lr;
+        Ok(())
     }
 }
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T>
     for Momentum<D, H, K, T>
 {
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) {
-        let (lr, mu) = (T::from_f64(self.lr), T::from_f64(self.momentum));
+    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
+        let (lr, mu) = Self::check(self.lr, self.momentum)?;
+        let step = |t: T, v: T, g: T| {
+            let v = mu * v + g;
+            (t - lr * v, v)
+        };
+        let thetas = net.tensors();
+        let vs = self.velocity.tensors();
+        for (((theta, v), g), tensor) in thetas
+            .into_iter()
+            .zip(vs)
+            .zip(grads.tensors())
+            .zip(TENSOR_NAMES)
+        {
+            let finite = all_finite_after(theta, v, g, g, |t, v, _, g| {
+                let (t, v) = step(t, v, g);
+                t + v * T::ZERO
+            });
+            if !finite {
+                return Err(Error::NonFiniteUpdate { tensor });
+            }
+        }
         for ((theta, v), g) in net
             .tensors_mut()
             .into_iter()
@@ -205,10 +362,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
             .zip(grads.tensors())
         {
             for ((t, v), &g) in theta.iter_mut().zip(v.iter_mut()).zip(g) {
-                *v = mu * *v + g;
-                *t -= lr * *v;
+                (*t, *v) = step(*t, *v, g);
             }
         }
+        Ok(())
     }
 }
 
@@ -266,7 +423,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     ///
     /// # Errors
     /// [`Error::InvalidHyperParameter`] unless `lr > 0`, `beta1, beta2` in `[0, 1)` and
-    /// `eps > 0`, all finite.
+    /// `eps > 0`, all finite, as converted to `T` (`eps = 1e-50` is 0 in `f32`, `beta2 =
+    /// 0.9999999999` is 1 in `f32`).
     ///
     /// # Examples
     /// ```
@@ -304,10 +462,48 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     }
 
     fn check(lr: f64, beta1: f64, beta2: f64, eps: f64) -> Result<()> {
-        check("learning rate", lr, lr > 0.0)?;
-        check("beta1", beta1, (0.0..1.0).contains(&beta1))?;
-        check("beta2", beta2, (0.0..1.0).contains(&beta2))?;
-        check("epsilon", eps, eps > 0.0)
+        check_lr::<T>(lr)?;
+        check_rate::<T>("beta1", beta1)?;
+        check_rate::<T>("beta2", beta2)?;
+        check::<T>(
+            "epsilon",
+            eps,
+            ["finite and > 0 in f32", "finite and > 0 in f64"],
+            |x| x > T::ZERO,
+        )?;
+        Ok(())
+    }
+
+    /// The learning rate.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(ctensor::Adam::<1, 1, 1>::new(0.5)?.learning_rate(), 0.5);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    #[must_use]
+    pub fn learning_rate(&self) -> f64 {
+        self.lr
+    }
+
+    /// Sets the learning rate (e.g. for a schedule); the moment estimates are kept.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
+    /// unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut adam = ctensor::Adam::<1, 1, 1>::new(1e-3)?;
+    /// adam.set_learning_rate(1e-4)?;
+    /// assert_eq!(adam.learning_rate(), 1e-4);
+    /// assert!(adam.set_learning_rate(0.0).is_err());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
+        check_lr::<T>(lr)?;
+        self.lr = lr;
+        Ok(())
     }
 
     /// Steps taken so far.
@@ -326,17 +522,40 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T>
     for Adam<D, H, K, T>
 {
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) {
-        self.step += 1;
-        let t = self.step.min(i32::MAX as u64) as i32;
+    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
+        Self::check(self.lr, self.beta1, self.beta2, self.eps)?;
+        let step_count = self.step.saturating_add(1);
+        let t = step_count.min(i32::MAX as u64) as i32;
         let (b1, b2) = (T::from_f64(self.beta1), T::from_f64(self.beta2));
         let (one_b1, one_b2) = (T::from_f64(1.0 - self.beta1), T::from_f64(1.0 - self.beta2));
         // Bias corrections folded into the step size and epsilon, computed in f64.
         let c1 = 1.0 - num_traits::float::FloatCore::powi(self.beta1, t);
         let c2 = 1.0 - num_traits::float::FloatCore::powi(self.beta2, t);
-        let step = T::from_f64(self.lr / c1);
+        let rate = T::from_f64(self.lr / c1);
         let inv_sqrt_c2 = T::from_f64(1.0 / Scalar::sqrt(c2));
         let eps = T::from_f64(self.eps);
+        let step = |t: T, m: T, v: T, g: T| {
+            let m = b1 * m + one_b1 * g;
+            let v = b2 * v + one_b2 * g * g;
+            (t - rate * m / (v.sqrt() * inv_sqrt_c2 + eps), m, v)
+        };
+        let (ms, vs) = (self.m.tensors(), self.v.tensors());
+        for ((((theta, m), v), g), tensor) in net
+            .tensors()
+            .into_iter()
+            .zip(ms)
+            .zip(vs)
+            .zip(grads.tensors())
+            .zip(TENSOR_NAMES)
+        {
+            let finite = all_finite_after(theta, m, v, g, |t, m, v, g| {
+                let (t, m, v) = step(t, m, v, g);
+                t + m * T::ZERO + v * T::ZERO
+            });
+            if !finite {
+                return Err(Error::NonFiniteUpdate { tensor });
+            }
+        }
         for (((theta, m), v), g) in net
             .tensors_mut()
             .into_iter()
@@ -345,10 +564,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
             .zip(grads.tensors())
         {
             for (((t, m), v), &g) in theta.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
-                *m = b1 * *m + one_b1 * g;
-                *v = b2 * *v + one_b2 * g * g;
-                *t -= step * *m / (v.sqrt() * inv_sqrt_c2 + eps);
+                (*t, *m, *v) = step(*t, *m, *v, g);
             }
         }
+        self.step = step_count;
+        Ok(())
     }
 }

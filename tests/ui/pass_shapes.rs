@@ -20,7 +20,7 @@ fn main() -> ctensor::Result<()> {
 
     let mut net = Mlp::<2, 8, 3>::zeros();
     let grads = Gradients::<2, 8, 3>::zeros();
-    Sgd::new(0.1)?.update(&mut net, &grads);
+    Sgd::new(0.1)?.update(&mut net, &grads)?;
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     let x = Matrix::<4, 2>::zeros();

@@ -91,7 +91,7 @@ fn accuracy(net: &Net, ds: &Dataset<D>, labels: &[Label<K>]) -> f64 {
         .features
         .iter()
         .zip(labels)
-        .filter(|&(x, &label)| Label::argmax(&net.logits(x)) == label)
+        .filter(|&(x, &label)| Label::argmax(&net.logits(x)) == Ok(label))
         .count();
     correct as f64 / ds.len() as f64
 }
