@@ -82,6 +82,11 @@
 //! CRC-32 detects every single-bit error and every burst of up to 32 bits, so every
 //! single-bit flip of a valid file is an error: a flip in the magic is `WeightsMagic`, any
 //! other is `WeightsChecksum`.
+//!
+//! # Saving
+//!
+//! `Mlp::save` (feature `std`) never leaves a half-written model: it writes a temporary
+//! file in the target's folder and renames it over the target once all bytes are on disk.
 
 #[cfg(feature = "std")]
 mod file;

@@ -493,10 +493,11 @@ fn missing_file_is_an_io_error() {
     );
     let dir = temp_path("dir-not-file");
     std::fs::create_dir_all(&dir).unwrap();
+    // A folder where the file should be: the temporary file cannot replace it.
     assert!(matches!(
         tricky::<2, 3, 2, f32>(1).save(&dir),
         Err(ctensor::FileError {
-            action: "write",
+            action: "replace",
             ..
         })
     ));
