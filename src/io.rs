@@ -30,10 +30,13 @@
 //! - The CRC-32 is the common one (IEEE 802.3 polynomial `0xEDB88320` reflected, initial
 //!   value and final XOR `0xFFFFFFFF`): zlib's `crc32`, Python's `zlib.crc32`, the one of PNG
 //!   and gzip. [`crc32`]`(b"123456789")` is `0xCBF4_3926`.
-//! - NaN and infinities are not allowed: a network with one cannot be used, and a file
-//!   written with big-endian scalars usually holds some (see
-//!   [`Error::WeightsNonFinite`]). Writing never fails on them ([`Mlp::write_bytes`] stores
-//!   the bits as they are); reading rejects them.
+//! - NaN and infinities are not allowed: a network with one cannot be used. Writing never
+//!   fails on them ([`Mlp::write_bytes`] stores the bits as they are); reading rejects them
+//!   ([`Error::WeightsNonFinite`]). This also catches most files written with big-endian
+//!   scalars, but not all: a byte-swapped trained weight is NaN or infinite with a chance of
+//!   about 1 in 256 (`f32`) or 1 in 2,048 (`f64`), so a firmware-sized `f32` model (thousands
+//!   of parameters) is caught all but certainly, a model of a few dozen is likely not. The
+//!   byte order is the exporter's job.
 //!
 //! An exporter in Python, with nothing but the standard library (`w1` is a list of `D`
 //! rows of `H` floats, `w2` of `H` rows of `K`; for PyTorch,
