@@ -1,28 +1,141 @@
 //! Weights to and from bytes: a versioned, little-endian, checksummed format whose length is
 //! a compile-time constant of the network's type.
 //!
+//! # Format
+//!
+//! The weights file of an `Mlp<D, H, K, T>` is exactly [`Mlp::BYTE_LEN`] bytes:
+//! `20 + (D*H + H + H*K + K) * s + 4`, where `s` is 4 for `f32` and 8 for `f64`. Every integer
+//! and every scalar in it is **little-endian**; there is no padding.
+//!
 //! ```text
 //! offset  size  field
-//!      0     4  magic "CTNS"
-//!      4     2  format version (u16 LE), currently 1
-//!      6     1  scalar tag: 1 = f32, 2 = f64
-//!      7     1  reserved, 0
-//!      8    12  D, H, K (u32 LE each)
-//!     20     *  W1 (D x H, row-major), b1 (H), W2 (H x K, row-major), b2 (K), LE scalars
-//!    end-4   4  CRC-32 (IEEE) of every byte before it (u32 LE)
+//!      0     4  magic: the ASCII bytes "CTNS" (0x43 0x54 0x4E 0x53)
+//!      4     2  format version (u16): 1
+//!      6     1  scalar tag (u8): 1 = f32 (IEEE 754 binary32), 2 = f64 (binary64)
+//!      7     1  reserved (u8): must be 0
+//!      8     4  D, inputs (u32)
+//!     12     4  H, hidden units (u32)
+//!     16     4  K, outputs (u32)
+//!     20   P*s  the P = D*H + H + H*K + K parameters, each s bytes, all finite, in this order:
+//!                 W1, D x H, row-major: W1[0][0], W1[0][1], .., W1[0][H-1], W1[1][0], ..
+//!                 b1, H
+//!                 W2, H x K, row-major
+//!                 b2, K
+//! 20+P*s     4  CRC-32 of bytes 0 .. 20+P*s, i.e. of everything before it (u32)
 //! ```
+//!
+//! - The network computes `relu(x W1 + b1) W2 + b2` for a row `x` of `D` inputs, so `W1` is
+//!   inputs x hidden. A PyTorch `nn.Linear(D, H)` stores `weight` as `H x D`: write its
+//!   transpose (the same for the second layer).
+//! - The CRC-32 is the common one (IEEE 802.3 polynomial `0xEDB88320` reflected, initial
+//!   value and final XOR `0xFFFFFFFF`): zlib's `crc32`, Python's `zlib.crc32`, the one of PNG
+//!   and gzip. [`crc32`]`(b"123456789")` is `0xCBF4_3926`.
+//! - NaN and infinities are not allowed: a network with one cannot be used. Writing never
+//!   fails on them ([`Mlp::write_bytes`] stores the bits as they are); reading rejects them
+//!   ([`Error::WeightsNonFinite`]). This also catches most files written with big-endian
+//!   scalars, but not all: a byte-swapped trained weight is NaN or infinite with a chance of
+//!   about 1 in 256 (`f32`) or 1 in 2,048 (`f64`), so a firmware-sized `f32` model (thousands
+//!   of parameters) is caught all but certainly, a model of a few dozen is likely not. The
+//!   byte order is the exporter's job.
+//!
+//! An exporter in Python, with nothing but the standard library (`w1` is a list of `D`
+//! rows of `H` floats, `w2` of `H` rows of `K`; for PyTorch,
+//! `w1 = fc1.weight.detach().T.tolist()`):
+//!
+//! ```python
+//! import struct, zlib
+//!
+//! def save_ctensor(path, w1, b1, w2, b2):
+//!     d, h, k = len(w1), len(b1), len(b2)
+//!     values = [x for row in w1 for x in row] + list(b1) + [x for row in w2 for x in row] + list(b2)
+//!     data = b"CTNS" + struct.pack("<HBB3I", 1, 1, 0, d, h, k)  # version 1, f32, reserved 0
+//!     data += struct.pack(f"<{len(values)}f", *values)  # "<...d" and tag 2 for f64
+//!     data += struct.pack("<I", zlib.crc32(data))
+//!     with open(path, "wb") as f:
+//!         f.write(data)
+//! ```
+//!
+//! # Checks, in order
+//!
+//! Reading a file ([`Mlp::validate_bytes`], [`Mlp::read_bytes`], [`Mlp::from_bytes`],
+//! `Mlp::load`, and `Mlp::from_bytes_const` at compile time: the same code) makes these
+//! checks in this order and returns the first that fails. On an error nothing is read into
+//! the network.
+//!
+//! 1. **Magic**: the first 4 bytes are `CTNS`, else [`Error::WeightsMagic`] (whatever the
+//!    length; a file shorter than 4 bytes that is the start of `CTNS` goes on to step 2).
+//! 2. **Length and checksum.** If the length is [`Mlp::BYTE_LEN`], the last 4 bytes must be
+//!    the CRC-32 of the others, else [`Error::WeightsChecksum`]. This comes before any other
+//!    header field is trusted: a damaged version, tag or dimension is reported as damage,
+//!    not as a file of another version, type or shape.
+//!
+//!    If the length is another, the error is [`Error::WeightsLength`], unless the file is
+//!    at least 24 bytes and its own last 4 bytes are the CRC-32 of the bytes before them (an
+//!    intact file, written for another network): then the first header check of step 3 that
+//!    fails is reported, which says what the file is for (e.g. [`Error::WeightsShape`] with
+//!    its `D, H, K`, or [`Error::WeightsScalar`] for an `f64` file read as `f32`). If its
+//!    header matches this network, the error is `WeightsLength`.
+//! 3. **Header**, field by field: version ([`Error::WeightsVersion`]), reserved byte
+//!    ([`Error::WeightsReserved`]), scalar tag ([`Error::WeightsScalar`]), `D, H, K`
+//!    ([`Error::WeightsShape`]).
+//! 4. **Values**: every parameter is finite, else [`Error::WeightsNonFinite`] naming the
+//!    first one that is not (tensor `"w1"`, `"b1"`, `"w2"` or `"b2"`, and its row-major index
+//!    in that tensor).
+//!
+//! CRC-32 detects every single-bit error and every burst of up to 32 bits, so every
+//! single-bit flip of a valid file is an error: a flip in the magic is `WeightsMagic`, any
+//! other is `WeightsChecksum`.
+//!
+//! # Saving
+//!
+//! `Mlp::save` (feature `std`) never leaves a half-written model: it writes a temporary
+//! file in the target's folder and renames it over the target once all bytes are on disk.
 
 #[cfg(feature = "std")]
-use crate::FileError;
-use crate::{Error, Matrix, Mlp, Result, Scalar, Vector};
+mod file;
+
+mod check;
+mod decode;
+
+use crate::{Error, Mlp, Result, Scalar};
+use check::{Layout, check_file};
 
 /// The magic bytes a weights file starts with.
+///
+/// # Examples
+/// ```
+/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// assert_eq!(bytes[..4], ctensor::io::MAGIC);
+/// ```
 pub const MAGIC: [u8; 4] = *b"CTNS";
-/// The format version this build writes and reads.
+/// The format version this build writes and reads (bytes 4 and 5, little-endian).
+///
+/// # Examples
+/// ```
+/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), ctensor::io::FORMAT_VERSION);
+/// ```
 pub const FORMAT_VERSION: u16 = 1;
-/// Bytes before the parameters.
+/// Bytes before the parameters: magic, version, scalar tag, reserved byte, `D, H, K`.
+///
+/// # Examples
+/// ```
+/// use ctensor::io::HEADER_LEN;
+/// let mut net = ctensor::Mlp::<2, 3, 1>::zeros();
+/// net.w1[(0, 0)] = 0.5;
+/// let bytes = net.to_vec();
+/// assert_eq!(bytes[HEADER_LEN..HEADER_LEN + 4], 0.5f32.to_le_bytes());
+/// ```
 pub const HEADER_LEN: usize = 20;
-/// Bytes of the trailing checksum.
+/// Bytes of the trailing checksum, the CRC-32 of all the bytes before it.
+///
+/// # Examples
+/// ```
+/// use ctensor::io::{CHECKSUM_LEN, crc32};
+/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// let (body, stored) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
+/// assert_eq!(stored, crc32(body).to_le_bytes());
+/// ```
 pub const CHECKSUM_LEN: usize = 4;
 
 const CRC_TABLE: [u32; 256] = {
@@ -62,10 +175,6 @@ pub const fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> {
     /// The exact length in bytes of this network's weights file.
     ///
@@ -77,7 +186,19 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// ```
     pub const BYTE_LEN: usize = HEADER_LEN + Self::LEN * T::BYTES + CHECKSUM_LEN;
 
+    /// What this network's weights file must be, for the checks in [`check`].
+    const LAYOUT: Layout = Layout {
+        byte_len: Self::BYTE_LEN,
+        scalar_bytes: T::BYTES,
+        tag: T::TAG,
+        name: T::NAME,
+        dims: [D, H, K],
+    };
+
     /// Writes the weights file into `out`, which must be exactly [`Mlp::BYTE_LEN`] long.
+    ///
+    /// The parameters' bits are stored as they are: a NaN or an infinity is written, and
+    /// reading the file rejects it ([`Error::WeightsNonFinite`]).
     ///
     /// # Errors
     /// [`Error::WeightsLength`] if `out` has another length (then nothing is written).
@@ -140,63 +261,36 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         out
     }
 
-    /// Checks a weights file against this network type: length, magic, version, scalar
-    /// type, shape and checksum, in that order. Reads nothing into a network.
+    /// Checks a weights file against this network type: magic, length, checksum, version,
+    /// reserved byte, scalar type, shape and finite values, in the order given in the
+    /// [module docs](crate::io#checks-in-order). Reads nothing into a network.
     ///
     /// # Errors
-    /// The first check that fails: [`Error::WeightsLength`], [`Error::WeightsMagic`],
-    /// [`Error::WeightsVersion`], [`Error::WeightsScalar`], [`Error::WeightsShape`],
-    /// [`Error::WeightsChecksum`].
+    /// The first check that fails: [`Error::WeightsMagic`], [`Error::WeightsLength`],
+    /// [`Error::WeightsChecksum`], [`Error::WeightsVersion`], [`Error::WeightsReserved`],
+    /// [`Error::WeightsScalar`], [`Error::WeightsShape`], [`Error::WeightsNonFinite`]. A file
+    /// of another length whose own checksum is right (an intact file for another network)
+    /// gets the header error that explains the difference, e.g. `WeightsShape`; one whose
+    /// checksum is wrong gets `WeightsLength`.
     ///
     /// # Examples
     /// ```
     /// use ctensor::{Error, Mlp};
     /// let bytes: [u8; Mlp::<2, 3, 1>::BYTE_LEN] = Mlp::<2, 3, 1>::zeros().to_bytes();
     /// assert!(Mlp::<2, 3, 1>::validate_bytes(&bytes).is_ok());
-    /// assert!(matches!(Mlp::<3, 2, 1>::validate_bytes(&bytes), Err(Error::WeightsShape { .. })));
+    /// // A file for another shape says which.
+    /// assert_eq!(
+    ///     Mlp::<3, 2, 1>::validate_bytes(&bytes),
+    ///     Err(Error::WeightsShape { expected: [3, 2, 1], found: [2, 3, 1] })
+    /// );
+    /// // A damaged byte, even in the header, is reported as damage.
+    /// let mut damaged = bytes;
+    /// damaged[12] ^= 0x01; // H: 3 -> 2
+    /// let err = Mlp::<2, 3, 1>::validate_bytes(&damaged).unwrap_err();
+    /// assert!(matches!(err, Error::WeightsChecksum { .. }));
     /// ```
     pub fn validate_bytes(bytes: &[u8]) -> Result<()> {
-        if bytes.len() != Self::BYTE_LEN {
-            // A file of another shape has another length: say which shape when we can.
-            if bytes.len() >= HEADER_LEN && bytes[..4] == MAGIC {
-                Self::check_header(bytes)?;
-            }
-            return Err(Error::WeightsLength {
-                expected: Self::BYTE_LEN,
-                found: bytes.len(),
-            });
-        }
-        Self::check_header(bytes)?;
-        let stored = read_u32(bytes, Self::BYTE_LEN - CHECKSUM_LEN);
-        let computed = crc32(&bytes[..Self::BYTE_LEN - CHECKSUM_LEN]);
-        if stored != computed {
-            return Err(Error::WeightsChecksum { stored, computed });
-        }
-        Ok(())
-    }
-
-    fn check_header(bytes: &[u8]) -> Result<()> {
-        if bytes[..4] != MAGIC {
-            return Err(Error::WeightsMagic);
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != FORMAT_VERSION {
-            return Err(Error::WeightsVersion(version));
-        }
-        if bytes[6] != T::TAG {
-            return Err(Error::WeightsScalar {
-                expected: T::NAME,
-                found_tag: bytes[6],
-            });
-        }
-        let found = [read_u32(bytes, 8), read_u32(bytes, 12), read_u32(bytes, 16)];
-        if found.map(|d| d as usize) != [D, H, K] {
-            return Err(Error::WeightsShape {
-                expected: [D, H, K],
-                found,
-            });
-        }
-        Ok(())
+        check_file(bytes, Self::LAYOUT)
     }
 
     /// Replaces this network's parameters with those of a weights file, after checking it
@@ -208,7 +302,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ///
     /// # Examples
     /// ```
-    /// use ctensor::Mlp;
+    /// use ctensor::{Error, Mlp};
     /// let mut a = Mlp::<2, 3, 1, f64>::zeros();
     /// a.b2[0] = 1.5;
     /// let mut buf = vec![0u8; Mlp::<2, 3, 1, f64>::BYTE_LEN];
@@ -218,6 +312,11 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// assert_eq!(a, b);
     /// buf[30] ^= 1;
     /// assert!(b.read_bytes(&buf).is_err());
+    /// // A NaN is written, and rejected when read: `b` keeps its parameters.
+    /// a.w2[(1, 0)] = f64::NAN;
+    /// a.write_bytes(&mut buf)?;
+    /// assert_eq!(b.read_bytes(&buf), Err(Error::WeightsNonFinite { tensor: "w2", index: 1 }));
+    /// assert_eq!(b.w2[(1, 0)], 0.0);
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn read_bytes(&mut self, bytes: &[u8]) -> Result<()> {
@@ -269,349 +368,5 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         // Cannot fail: the buffer has the right length.
         let _ = self.write_bytes(&mut out);
         out
-    }
-
-    /// Saves the weights file to `path`.
-    ///
-    /// # Errors
-    /// A [`FileError`] naming the file if it cannot be written.
-    ///
-    /// # Examples
-    /// ```
-    /// let path = std::env::temp_dir().join("ctensor-doc-save.bin");
-    /// ctensor::Mlp::<2, 3, 1>::zeros().save(&path)?;
-    /// # Ok::<(), ctensor::FileError>(())
-    /// ```
-    #[cfg(feature = "std")]
-    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), FileError> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_vec()).map_err(|e| FileError::io("write", path, &e))?;
-        Ok(())
-    }
-
-    /// Loads a weights file from `path` into a network built on the heap.
-    ///
-    /// # Errors
-    /// A [`FileError`] naming the file: the system's error if it cannot be read, else the
-    /// error of [`Mlp::validate_bytes`].
-    ///
-    /// # Examples
-    /// ```
-    /// use ctensor::Mlp;
-    /// let path = std::env::temp_dir().join("ctensor-doc-load.bin");
-    /// Mlp::<2, 3, 1>::zeros().save(&path)?;
-    /// let net = Mlp::<2, 3, 1>::load(&path)?;
-    /// assert!(Mlp::<3, 3, 1>::load(&path).is_err());
-    /// # Ok::<(), ctensor::FileError>(())
-    /// ```
-    #[cfg(feature = "std")]
-    pub fn load(path: impl AsRef<std::path::Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| FileError::io("read", path, &e))?;
-        let mut net = Self::boxed_zeros();
-        net.read_bytes(&bytes)
-            .map_err(|e| FileError::content("read", path, e))?;
-        Ok(net)
-    }
-}
-
-/// The header checks of [`Mlp::validate_bytes`] (magic, version, scalar tag, shape), usable
-/// in `const` items. `bytes` must be at least [`HEADER_LEN`] long.
-const fn check_header_const(
-    bytes: &[u8],
-    tag: u8,
-    name: &'static str,
-    expected: [usize; 3],
-) -> Result<()> {
-    if bytes[0] != MAGIC[0] || bytes[1] != MAGIC[1] || bytes[2] != MAGIC[2] || bytes[3] != MAGIC[3]
-    {
-        return Err(Error::WeightsMagic);
-    }
-    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-    if version != FORMAT_VERSION {
-        return Err(Error::WeightsVersion(version));
-    }
-    if bytes[6] != tag {
-        return Err(Error::WeightsScalar {
-            expected: name,
-            found_tag: bytes[6],
-        });
-    }
-    let found = [
-        read_u32_const(bytes, 8),
-        read_u32_const(bytes, 12),
-        read_u32_const(bytes, 16),
-    ];
-    if found[0] as usize != expected[0]
-        || found[1] as usize != expected[1]
-        || found[2] as usize != expected[2]
-    {
-        return Err(Error::WeightsShape { expected, found });
-    }
-    Ok(())
-}
-
-const fn read_u32_const(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
-/// [`Mlp::validate_bytes`] for `const` items: the same checks in the same order, with the
-/// same errors. `byte_len` is the network's [`Mlp::BYTE_LEN`].
-const fn validate_bytes_const(
-    bytes: &[u8],
-    byte_len: usize,
-    tag: u8,
-    name: &'static str,
-    expected: [usize; 3],
-) -> Result<()> {
-    if bytes.len() != byte_len {
-        if bytes.len() >= HEADER_LEN
-            && bytes[0] == MAGIC[0]
-            && bytes[1] == MAGIC[1]
-            && bytes[2] == MAGIC[2]
-            && bytes[3] == MAGIC[3]
-            && let Err(e) = check_header_const(bytes, tag, name, expected)
-        {
-            return Err(e);
-        }
-        return Err(Error::WeightsLength {
-            expected: byte_len,
-            found: bytes.len(),
-        });
-    }
-    if let Err(e) = check_header_const(bytes, tag, name, expected) {
-        return Err(e);
-    }
-    let stored = read_u32_const(bytes, byte_len - CHECKSUM_LEN);
-    let (body, _) = bytes.split_at(byte_len - CHECKSUM_LEN);
-    let computed = crc32(body);
-    if stored != computed {
-        return Err(Error::WeightsChecksum { stored, computed });
-    }
-    Ok(())
-}
-
-/// A `const fn` weights decoder for one concrete scalar type (`const fn`s cannot call the
-/// [`Scalar`] trait's methods, so there is one per type).
-macro_rules! const_decoder {
-    ($t:ident, $tag:expr, $read:ident) => {
-        /// Reads the little-endian scalar at `bytes[at..]`.
-        const fn $read(bytes: &[u8], at: usize) -> $t {
-            let mut raw = [0u8; core::mem::size_of::<$t>()];
-            let mut i = 0;
-            while i < raw.len() {
-                raw[i] = bytes[at + i];
-                i += 1;
-            }
-            <$t>::from_le_bytes(raw)
-        }
-
-        impl<const D: usize, const H: usize, const K: usize> Mlp<D, H, K, $t> {
-            #[doc = concat!(
-                "A network decoded from a weights file at compile time: a `const fn`, so that a ",
-                "model can be a `static` in flash built from `include_bytes!`, with no copy in ",
-                "RAM and no parsing code in the firmware.\n\n",
-                "It makes the checks of [`Mlp::validate_bytes`] (length, magic, version, scalar ",
-                "type, shape, CRC-32) in the same order, with the same errors. In a `static` or ",
-                "`const` item, turn an `Err` into a compile error with `panic!` (see the ",
-                "example). At run time prefer [`Mlp::read_bytes`] into an existing network: this ",
-                "returns the network by value, which puts it on the stack.\n\n",
-                "Defined for `f32` and `f64` (this one reads `", stringify!($t), "` files).\n\n",
-                "# Errors\n",
-                "As [`Mlp::validate_bytes`].\n\n",
-                "# Examples\n",
-                "```\n",
-                "use ctensor::{Error, Mlp};\n",
-                "type Net = Mlp<2, 3, 1, ", stringify!($t), ">;\n",
-                "# // A valid file with all parameters zero, made in a `const fn`.\n",
-                "# const fn file() -> [u8; Net::BYTE_LEN] {\n",
-                "#     let mut f = [0u8; Net::BYTE_LEN];\n",
-                "#     let head = *b\"CTNS\\x01\\x00\\x00\\x00\\x02\\0\\0\\0\\x03\\0\\0\\0\\x01\\0\\0\\0\";\n",
-                "#     let mut i = 0;\n",
-                "#     while i < 20 { f[i] = head[i]; i += 1; }\n",
-                "#     f[6] = ", stringify!($tag), ";\n",
-                "#     let crc = ctensor::io::crc32(f.split_at(Net::BYTE_LEN - 4).0).to_le_bytes();\n",
-                "#     let mut i = 0;\n",
-                "#     while i < 4 { f[Net::BYTE_LEN - 4 + i] = crc[i]; i += 1; }\n",
-                "#     f\n",
-                "# }\n",
-                "// In firmware: `const FILE: &[u8] = include_bytes!(\"net.bin\");`\n",
-                "const FILE: [u8; Net::BYTE_LEN] = file();\n",
-                "static NET: Net = match Net::from_bytes_const(&FILE) {\n",
-                "    Ok(net) => net,\n",
-                "    Err(_) => panic!(\"bad weights file\"), // a compile error, never a run-time panic\n",
-                "};\n",
-                "assert_eq!(NET, Net::zeros());\n",
-                "const SHORT: Result<Net, Error> = Net::from_bytes_const(b\"CTNS\");\n",
-                "assert!(matches!(SHORT, Err(Error::WeightsLength { found: 4, .. })));\n",
-                "```"
-            )]
-            pub const fn from_bytes_const(bytes: &[u8]) -> Result<Self> {
-                const SIZE: usize = core::mem::size_of::<$t>();
-                if let Err(e) = validate_bytes_const(bytes, Self::BYTE_LEN, $tag, stringify!($t), [D, H, K]) {
-                    return Err(e);
-                }
-                let mut at = HEADER_LEN;
-                let mut w1 = [[0.0; H]; D];
-                let mut i = 0;
-                while i < D {
-                    let mut j = 0;
-                    while j < H {
-                        w1[i][j] = $read(bytes, at);
-                        at += SIZE;
-                        j += 1;
-                    }
-                    i += 1;
-                }
-                let mut b1 = [0.0; H];
-                let mut j = 0;
-                while j < H {
-                    b1[j] = $read(bytes, at);
-                    at += SIZE;
-                    j += 1;
-                }
-                let mut w2 = [[0.0; K]; H];
-                let mut i = 0;
-                while i < H {
-                    let mut j = 0;
-                    while j < K {
-                        w2[i][j] = $read(bytes, at);
-                        at += SIZE;
-                        j += 1;
-                    }
-                    i += 1;
-                }
-                let mut b2 = [0.0; K];
-                let mut j = 0;
-                while j < K {
-                    b2[j] = $read(bytes, at);
-                    at += SIZE;
-                    j += 1;
-                }
-                Ok(Self::from_parts(
-                    Matrix::from_array(w1),
-                    Vector::from_array(b1),
-                    Matrix::from_array(w2),
-                    Vector::from_array(b2),
-                ))
-            }
-        }
-    };
-}
-const_decoder!(f32, 1, read_f32_const);
-const_decoder!(f64, 2, read_f64_const);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Net = Mlp<3, 4, 2>;
-
-    fn sample<T: Scalar>() -> Mlp<3, 4, 2, T> {
-        let mut net = Mlp::<3, 4, 2, T>::zeros();
-        for (k, tensor) in net.tensors_mut().into_iter().enumerate() {
-            for (i, x) in tensor.iter_mut().enumerate() {
-                *x = T::from_f64((k as f64 + 1.0) * 0.37 - i as f64 * 1.3e-3);
-            }
-        }
-        net
-    }
-
-    // A `static` decoded at compile time from bytes made at compile time.
-    const SAMPLE_F32: [u8; Net::BYTE_LEN] = {
-        let mut f = [0u8; Net::BYTE_LEN];
-        let head = *b"CTNS\x01\x00\x01\x00\x03\0\0\0\x04\0\0\0\x02\0\0\0";
-        let mut i = 0;
-        while i < HEADER_LEN {
-            f[i] = head[i];
-            i += 1;
-        }
-        // b2[1] = 1.5 (the last scalar before the checksum).
-        let v = 1.5f32.to_le_bytes();
-        let mut i = 0;
-        while i < 4 {
-            f[Net::BYTE_LEN - 8 + i] = v[i];
-            i += 1;
-        }
-        let crc = crc32(f.split_at(Net::BYTE_LEN - CHECKSUM_LEN).0).to_le_bytes();
-        let mut i = 0;
-        while i < 4 {
-            f[Net::BYTE_LEN - 4 + i] = crc[i];
-            i += 1;
-        }
-        f
-    };
-    static STATIC_NET: Net = match Net::from_bytes_const(&SAMPLE_F32) {
-        Ok(net) => net,
-        Err(_) => panic!("bad weights"),
-    };
-
-    #[test]
-    fn const_decoder_in_a_static() {
-        let mut expected = Net::zeros();
-        expected.b2[1] = 1.5;
-        assert_eq!(STATIC_NET, expected);
-        assert_eq!(Net::from_bytes(&SAMPLE_F32).unwrap(), expected);
-    }
-
-    #[test]
-    fn const_decoder_matches_runtime_decoder_bit_for_bit() {
-        let a = sample::<f32>();
-        let bytes: [u8; Net::BYTE_LEN] = a.to_bytes();
-        assert_eq!(Net::from_bytes_const(&bytes).unwrap(), a);
-        let b = sample::<f64>();
-        let bytes: [u8; Mlp::<3, 4, 2, f64>::BYTE_LEN] = b.to_bytes();
-        let c = Mlp::<3, 4, 2, f64>::from_bytes_const(&bytes).unwrap();
-        for (x, y) in b
-            .tensors()
-            .into_iter()
-            .flatten()
-            .zip(c.tensors().into_iter().flatten())
-        {
-            assert_eq!(x.to_bits(), y.to_bits());
-        }
-    }
-
-    /// The const decoders give the run-time checks' verdict on `bytes`, as `f32` and `f64`.
-    fn check_same_verdict(bytes: &[u8]) {
-        let runtime = Net::validate_bytes(bytes);
-        let constant = Net::from_bytes_const(bytes).map(|_| ());
-        assert_eq!(runtime, constant, "{} bytes", bytes.len());
-        let runtime = Mlp::<3, 4, 2, f64>::validate_bytes(bytes);
-        let constant = Mlp::<3, 4, 2, f64>::from_bytes_const(bytes).map(|_| ());
-        assert_eq!(runtime, constant, "{} bytes as f64", bytes.len());
-    }
-
-    #[test]
-    fn const_decoder_errors_equal_validate_bytes_errors() {
-        let good: [u8; Net::BYTE_LEN] = sample::<f32>().to_bytes();
-        let f64_file: [u8; Mlp::<3, 4, 2, f64>::BYTE_LEN] = sample::<f64>().to_bytes();
-        for bytes in [
-            &good[..],
-            &good[..10],
-            &good[..good.len() - 1],
-            &f64_file,
-            &[],
-        ] {
-            check_same_verdict(bytes);
-        }
-        // Every single-byte corruption of the header, one body byte and the checksum.
-        for at in (0..HEADER_LEN).chain([HEADER_LEN + 5, good.len() - 1]) {
-            let mut bad = good;
-            bad[at] ^= 0x40;
-            check_same_verdict(&bad);
-        }
-        // Other shapes of the same scalar type.
-        let other: [u8; Mlp::<4, 3, 2>::BYTE_LEN] = Mlp::<4, 3, 2>::zeros().to_bytes();
-        check_same_verdict(&other);
-        let other: [u8; Mlp::<3, 4, 1>::BYTE_LEN] = Mlp::<3, 4, 1>::zeros().to_bytes();
-        check_same_verdict(&other);
-        assert!(matches!(
-            Net::from_bytes_const(&f64_file),
-            Err(Error::WeightsScalar {
-                expected: "f32",
-                found_tag: 2
-            })
-        ));
     }
 }

@@ -172,13 +172,6 @@ fn round_trip_is_bit_exact() {
         bits(&Small64::from_bytes_const(&bytes).unwrap()),
         bits(&net)
     );
-    // NaN payloads survive too (the format stores bits, not values).
-    let mut odd = Small32::zeros();
-    odd.b2[1] = f32::from_bits(0x7fc0_1234);
-    odd.b1[0] = f32::INFINITY;
-    let back = Small32::from_bytes::<{ Small32::BYTE_LEN }>(&odd.to_bytes()).unwrap();
-    assert_eq!(back.b2[1].to_bits(), 0x7fc0_1234);
-    assert_eq!(back.b1[0], f32::INFINITY);
 }
 
 #[test]
@@ -198,18 +191,29 @@ fn assert_rejected<const D: usize, const H: usize, const K: usize>(
     expected: &Error,
     what: &str,
 ) {
-    let mut dest = tricky::<D, H, K, f32>(99);
+    assert_rejected_as::<D, H, K, f32>(bytes, expected, what);
+}
+
+/// [`assert_rejected`] for a network of scalar type `T`.
+fn assert_rejected_as<const D: usize, const H: usize, const K: usize, T: Scalar>(
+    bytes: &[u8],
+    expected: &Error,
+    what: &str,
+) where
+    Mlp<D, H, K, T>: ConstLoad,
+{
+    let mut dest = tricky::<D, H, K, T>(99);
     let before = bits(&dest);
     let err = dest.read_bytes(bytes).unwrap_err();
     assert_eq!(&err, expected, "{what}");
     assert_eq!(bits(&dest), before, "{what}: destination changed");
     assert_eq!(
-        Mlp::<D, H, K, f32>::validate_bytes(bytes).unwrap_err(),
+        Mlp::<D, H, K, T>::validate_bytes(bytes).unwrap_err(),
         err,
         "{what}"
     );
     assert_eq!(
-        <Mlp<D, H, K, f32> as ConstLoad>::load_const(bytes),
+        <Mlp<D, H, K, T> as ConstLoad>::load_const(bytes),
         Some(err),
         "{what}: from_bytes_const"
     );
@@ -220,6 +224,11 @@ trait ConstLoad {
     fn load_const(bytes: &[u8]) -> Option<Error>;
 }
 impl<const D: usize, const H: usize, const K: usize> ConstLoad for Mlp<D, H, K, f32> {
+    fn load_const(bytes: &[u8]) -> Option<Error> {
+        Self::from_bytes_const(bytes).err()
+    }
+}
+impl<const D: usize, const H: usize, const K: usize> ConstLoad for Mlp<D, H, K, f64> {
     fn load_const(bytes: &[u8]) -> Option<Error> {
         Self::from_bytes_const(bytes).err()
     }
@@ -295,18 +304,10 @@ fn every_flipped_bit_is_an_error() {
                 "byte {byte} bit {bit}: destination changed"
             );
             let what = format!("byte {byte} bit {bit}: {err:?}");
+            // The magic is checked first; then the CRC, before any header field is trusted:
+            // a damaged version, scalar tag, reserved byte or shape is reported as damage.
             let ok = match byte {
                 0..4 => err == Error::WeightsMagic,
-                4..6 => err == Error::WeightsVersion(u16::from_le_bytes([bad[4], bad[5]])),
-                6 => matches!(
-                    err,
-                    Error::WeightsScalar {
-                        expected: "f32",
-                        ..
-                    }
-                ),
-                8..20 => matches!(err, Error::WeightsShape { .. }),
-                // The reserved byte, the parameters and the checksum itself.
                 _ => matches!(err, Error::WeightsChecksum { .. }),
             };
             assert!(ok, "{what}");
@@ -319,9 +320,17 @@ fn every_flipped_bit_is_an_error() {
         let mut bad = good.clone();
         bad[byte] ^= 0x10;
         let mut dest = Small64::zeros();
-        assert!(dest.read_bytes(&bad).is_err(), "f64 byte {byte}");
+        let err = dest.read_bytes(&bad).unwrap_err();
         assert_eq!(dest, Small64::zeros());
-        assert!(Small64::from_bytes_const(&bad).is_err());
+        if byte < 4 {
+            assert_eq!(err, Error::WeightsMagic, "f64 byte {byte}");
+        } else {
+            assert!(
+                matches!(err, Error::WeightsChecksum { .. }),
+                "f64 byte {byte}: {err:?}"
+            );
+        }
+        assert_eq!(Small64::from_bytes_const(&bad).unwrap_err(), err);
     }
 }
 
@@ -484,12 +493,364 @@ fn missing_file_is_an_io_error() {
     );
     let dir = temp_path("dir-not-file");
     std::fs::create_dir_all(&dir).unwrap();
+    // A folder where the file should be: the temporary file cannot replace it.
     assert!(matches!(
         tricky::<2, 3, 2, f32>(1).save(&dir),
         Err(ctensor::FileError {
-            action: "write",
+            action: "replace",
             ..
         })
     ));
     std::fs::remove_dir(&dir).unwrap();
+}
+
+#[test]
+fn a_damaged_header_field_is_reported_as_damage() {
+    // Without a recomputed CRC, a changed version, scalar tag, reserved byte or dimension is
+    // damage (WeightsChecksum), not a file of another version, type or shape.
+    let good = tricky::<2, 3, 2, f32>(20).to_vec();
+    let stored = u32::from_le_bytes(good[88..92].try_into().unwrap());
+    for (at, value) in [
+        (4, 2),
+        (5, 1),
+        (6, 2),
+        (6, 7),
+        (7, 1),
+        (8, 4),
+        (12, 2),
+        (19, 1),
+    ] {
+        let mut bad = good.clone();
+        bad[at] = value;
+        let computed = crc32(&bad[..88]);
+        assert_rejected::<2, 3, 2>(
+            &bad,
+            &Error::WeightsChecksum { stored, computed },
+            &format!("header byte {at} = {value}"),
+        );
+    }
+}
+
+#[test]
+fn reserved_byte_must_be_zero() {
+    let good = tricky::<2, 3, 2, f32>(21).to_vec();
+    for b in [1_u8, 0x40, 0x80, 0xFF] {
+        let mut bad = good.clone();
+        bad[7] = b;
+        assert_rejected::<2, 3, 2>(&with_crc(bad), &Error::WeightsReserved(b), "reserved");
+    }
+    let mut bad = tricky::<2, 3, 2, f64>(21).to_vec();
+    bad[7] = 3;
+    assert_rejected_as::<2, 3, 2, f64>(&with_crc(bad), &Error::WeightsReserved(3), "f64");
+}
+
+/// A file whose header fields are replaced, with a correct CRC.
+fn with_header(mut bytes: Vec<u8>, version: u16, reserved: u8, tag: u8, dims: [u32; 3]) -> Vec<u8> {
+    bytes[4..6].copy_from_slice(&version.to_le_bytes());
+    bytes[6] = tag;
+    bytes[7] = reserved;
+    for (i, d) in dims.into_iter().enumerate() {
+        bytes[8 + 4 * i..12 + 4 * i].copy_from_slice(&d.to_le_bytes());
+    }
+    with_crc(bytes)
+}
+
+#[test]
+fn header_fields_are_checked_in_the_documented_order() {
+    let good = tricky::<2, 3, 2, f32>(22).to_vec();
+    let shape = Error::WeightsShape {
+        expected: [2, 3, 2],
+        found: [5, 5, 5],
+    };
+    let scalar = Error::WeightsScalar {
+        expected: "f32",
+        found_tag: 9,
+    };
+    // Everything wrong: the version is reported; then the reserved byte, the scalar tag, the
+    // shape, as each earlier field is made right.
+    let cases = [
+        (
+            with_header(good.clone(), 7, 1, 9, [5, 5, 5]),
+            Error::WeightsVersion(7),
+        ),
+        (
+            with_header(good.clone(), 1, 1, 9, [5, 5, 5]),
+            Error::WeightsReserved(1),
+        ),
+        (with_header(good.clone(), 1, 0, 9, [5, 5, 5]), scalar),
+        (with_header(good.clone(), 1, 0, 1, [5, 5, 5]), shape),
+    ];
+    for (bytes, err) in &cases {
+        assert_rejected::<2, 3, 2>(bytes, err, "order");
+    }
+    // The magic comes before everything, the checksum included.
+    let mut bad = with_header(good.clone(), 7, 1, 9, [5, 5, 5]);
+    bad[0] = b'X';
+    bad[50] ^= 1;
+    assert_rejected::<2, 3, 2>(&bad, &Error::WeightsMagic, "magic first");
+    // The checksum comes before the values: a NaN in a damaged file is damage.
+    let mut nan = tricky::<2, 3, 2, f32>(22);
+    nan.b1[1] = f32::NAN;
+    let mut bad = nan.to_vec();
+    bad[HEADER_LEN] ^= 1;
+    let stored = u32::from_le_bytes(bad[88..92].try_into().unwrap());
+    let computed = crc32(&bad[..88]);
+    assert_rejected::<2, 3, 2>(
+        &bad,
+        &Error::WeightsChecksum { stored, computed },
+        "crc before values",
+    );
+    // The header comes before the values: a file of another shape (same length) with a NaN
+    // is reported as another shape.
+    let mut other = tricky::<3, 2, 3, f32>(23);
+    other.w1[(0, 0)] = f32::NAN;
+    assert_rejected::<2, 3, 2>(
+        &other.to_vec(),
+        &Error::WeightsShape {
+            expected: [2, 3, 2],
+            found: [3, 2, 3],
+        },
+        "header before values",
+    );
+}
+
+#[test]
+fn another_length_with_a_valid_crc_names_the_header_mismatch() {
+    // A file for Mlp<4, 3, 2> (another length) whose own CRC is right: its header says why
+    // it does not fit, in the same order as for a file of the right length.
+    let bigger = tricky::<4, 3, 2, f32>(24).to_vec();
+    let cases = [
+        (
+            with_header(bigger.clone(), 2, 0, 1, [4, 3, 2]),
+            Error::WeightsVersion(2),
+        ),
+        (
+            with_header(bigger.clone(), 1, 5, 1, [4, 3, 2]),
+            Error::WeightsReserved(5),
+        ),
+        (
+            with_header(bigger.clone(), 1, 0, 3, [4, 3, 2]),
+            Error::WeightsScalar {
+                expected: "f32",
+                found_tag: 3,
+            },
+        ),
+        (
+            bigger.clone(),
+            Error::WeightsShape {
+                expected: [2, 3, 2],
+                found: [4, 3, 2],
+            },
+        ),
+    ];
+    for (bytes, err) in &cases {
+        assert_rejected::<2, 3, 2>(bytes, err, "another length, valid crc");
+    }
+    let length = Error::WeightsLength {
+        expected: 92,
+        found: bigger.len(),
+    };
+    // Its CRC damaged: the header cannot be trusted, only the length is reported.
+    for at in [5, 6, 7, 8, 30, bigger.len() - 1] {
+        let mut bad = bigger.clone();
+        bad[at] ^= 0x22;
+        assert_rejected::<2, 3, 2>(&bad, &length, &format!("another length, byte {at} damaged"));
+    }
+    // A file of this network with bytes appended and a CRC over all of them: its header
+    // matches, so the length is the only thing to report.
+    let mut long = tricky::<2, 3, 2, f32>(25).to_vec();
+    long.extend_from_slice(&[0; 8]);
+    assert_rejected::<2, 3, 2>(
+        &with_crc(long),
+        &Error::WeightsLength {
+            expected: 92,
+            found: 100,
+        },
+        "appended bytes",
+    );
+}
+
+#[test]
+fn not_a_weights_file_is_a_magic_error_whatever_its_length() {
+    let png = {
+        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+        v.resize(300, 7);
+        v
+    };
+    for bytes in [
+        &png[..],
+        &png[..92],
+        &png[..4],
+        &png[..1],
+        b"{\"w1\": []}",
+        b"CTX",
+    ] {
+        assert_rejected::<2, 3, 2>(bytes, &Error::WeightsMagic, "not CTNS");
+    }
+    // Nothing, or too short to tell (a start of the magic): a length error.
+    for bytes in [&b""[..], b"C", b"CTN", b"CTNS", b"CTNS\x01\x00"] {
+        let expected = Error::WeightsLength {
+            expected: 92,
+            found: bytes.len(),
+        };
+        assert_rejected::<2, 3, 2>(bytes, &expected, "short");
+    }
+}
+
+const TENSORS: [&str; 4] = ["w1", "b1", "w2", "b2"];
+
+fn non_finite_values_are_rejected<T: Scalar>(specials: [T; 4])
+where
+    Mlp<2, 3, 2, T>: ConstLoad,
+{
+    let lens = [6, 3, 6, 2];
+    for (t, name) in TENSORS.into_iter().enumerate() {
+        for index in [0, lens[t] / 2, lens[t] - 1] {
+            for value in specials {
+                let mut net = tricky::<2, 3, 2, T>(30);
+                net.tensors_mut()[t][index] = value;
+                // Writing stores the bits as they are; reading rejects them.
+                let bytes = net.to_vec();
+                assert_rejected_as::<2, 3, 2, T>(
+                    &bytes,
+                    &Error::WeightsNonFinite {
+                        tensor: name,
+                        index,
+                    },
+                    &format!("{} {value} in {name}[{index}]", T::NAME),
+                );
+            }
+        }
+    }
+    // The first one (w1, b1, w2, b2, row-major) is reported.
+    let mut net = tricky::<2, 3, 2, T>(31);
+    net.b2[1] = specials[0];
+    net.w2[(1, 1)] = specials[1];
+    net.w2[(2, 0)] = specials[2];
+    assert_rejected_as::<2, 3, 2, T>(
+        &net.to_vec(),
+        &Error::WeightsNonFinite {
+            tensor: "w2",
+            index: 3,
+        },
+        "first of several",
+    );
+    // Through a file too.
+    let path = temp_path(&format!("nan-{}", T::NAME));
+    net.save(&path).unwrap();
+    let err = Mlp::<2, 3, 2, T>::load(&path).unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        err,
+        ctensor::FileError::content(
+            "read",
+            &path,
+            Error::WeightsNonFinite {
+                tensor: "w2",
+                index: 3
+            }
+        )
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_rejected_in_every_tensor() {
+    non_finite_values_are_rejected::<f32>([
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::from_bits(0xFF80_0001), // a negative signaling NaN
+    ]);
+    non_finite_values_are_rejected::<f64>([
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::from_bits(0x7FF0_0000_0000_0001),
+    ]);
+    // The largest finite values are still fine.
+    let mut net = Small32::zeros();
+    net.b1[0] = f32::MAX;
+    net.b1[1] = f32::MIN;
+    net.b2[0] = -f32::from_bits(1);
+    assert_eq!(Small32::from_bytes_const(&net.to_vec()).unwrap(), net);
+}
+
+/// `net`'s weights file written with big-endian scalars (header little-endian, CRC right):
+/// what an exporter that forgot the byte order produces.
+fn big_endian_file<const D: usize, const H: usize, const K: usize, T: Scalar>(
+    net: &Mlp<D, H, K, T>,
+) -> Vec<u8> {
+    let mut bytes = net.to_vec();
+    let end = bytes.len() - CHECKSUM_LEN;
+    for chunk in bytes[HEADER_LEN..end].chunks_exact_mut(T::BYTES) {
+        chunk.reverse();
+    }
+    with_crc(bytes)
+}
+
+/// The first (tensor, index) whose value read with the wrong byte order is not finite.
+fn first_non_finite_swapped<const D: usize, const H: usize, const K: usize, T: Scalar>(
+    net: &Mlp<D, H, K, T>,
+) -> Option<Error> {
+    for (t, tensor) in net.tensors().into_iter().enumerate() {
+        for (index, &x) in tensor.iter().enumerate() {
+            let mut le = vec![0; T::BYTES];
+            x.write_le(&mut le);
+            le.reverse();
+            if !T::read_le(&le).is_finite() {
+                return Some(Error::WeightsNonFinite {
+                    tensor: TENSORS[t],
+                    index,
+                });
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn big_endian_export_is_rejected() {
+    // A plausible model: every value 0.5 (which byte-swapped is a finite subnormal) but one
+    // weight near 0.25 whose bytes, swapped, are a NaN.
+    let mut net = Mlp::<2, 3, 2, f32>::zeros();
+    for t in net.tensors_mut() {
+        t.fill(0.5);
+    }
+    net.w2[(1, 0)] = f32::from_bits(0x3E80_80FF); // 0.2510..., swapped 0xFF80_803E
+    assert!((net.w2[(1, 0)] - 0.251).abs() < 1e-3);
+    let bytes = big_endian_file(&net);
+    assert_rejected_as::<2, 3, 2, f32>(
+        &bytes,
+        &Error::WeightsNonFinite {
+            tensor: "w2",
+            index: 2,
+        },
+        "big-endian f32",
+    );
+    let mut net = Mlp::<2, 3, 2, f64>::zeros();
+    for t in net.tensors_mut() {
+        t.fill(0.5);
+    }
+    net.b1[2] = f64::from_bits(0x3FD0_0000_0000_F0FF); // 0.25..., swapped 0xFFF0_..._D03F
+    assert!((net.b1[2] - 0.25).abs() < 1e-9);
+    assert_rejected_as::<2, 3, 2, f64>(
+        &big_endian_file(&net),
+        &Error::WeightsNonFinite {
+            tensor: "b1",
+            index: 2,
+        },
+        "big-endian f64",
+    );
+    // A trained-looking model of firmware size: some weight turns non-finite when swapped,
+    // and the first one is reported.
+    let net = Mlp::<64, 32, 10>::glorot(&mut StdRng::seed_from_u64(33));
+    let expected = first_non_finite_swapped(&net).expect("a swapped value that is not finite");
+    let bytes = big_endian_file(&net);
+    let mut dest = Mlp::<64, 32, 10>::zeros();
+    assert_eq!(dest.read_bytes(&bytes).unwrap_err(), expected);
+    assert_eq!(dest, Mlp::zeros());
+    assert_eq!(
+        Mlp::<64, 32, 10>::from_bytes_const(&bytes).unwrap_err(),
+        expected
+    );
 }
