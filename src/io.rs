@@ -197,11 +197,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
     /// Writes the weights file into `out`, which must be exactly [`Mlp::BYTE_LEN`] long.
     ///
-    /// The parameters' bits are stored as they are: a NaN or an infinity is written, and
-    /// reading the file rejects it ([`Error::WeightsNonFinite`]).
-    ///
     /// # Errors
-    /// [`Error::WeightsLength`] if `out` has another length (then nothing is written).
+    /// [`Error::WeightsLength`] if `out` has another length, [`Error::WeightsNonFinite`] if a
+    /// parameter is NaN or infinite (a file that no loader would accept). Then nothing is
+    /// written.
     ///
     /// # Examples
     /// ```
@@ -218,6 +217,15 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 found: out.len(),
             });
         }
+        if let Some((tensor, index)) = self.first_non_finite() {
+            return Err(Error::WeightsNonFinite { tensor, index });
+        }
+        self.write_bytes_unchecked(out);
+        Ok(())
+    }
+
+    /// [`Mlp::write_bytes`] into a buffer of the right length, whatever the parameters.
+    fn write_bytes_unchecked(&self, out: &mut [u8]) {
         out[..4].copy_from_slice(&MAGIC);
         out[4..6].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
         out[6] = T::TAG;
@@ -235,11 +243,14 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         }
         let crc = crc32(&out[..Self::BYTE_LEN - CHECKSUM_LEN]);
         out[Self::BYTE_LEN - CHECKSUM_LEN..].copy_from_slice(&crc.to_le_bytes());
-        Ok(())
     }
 
     /// The weights file as an array whose length `N` must be [`Mlp::BYTE_LEN`]: a wrong
     /// length does not compile.
+    ///
+    /// The parameters are written as they are; a NaN or infinite one makes a file that every
+    /// loader rejects ([`Error::WeightsNonFinite`]). [`Mlp::write_bytes`] refuses such a
+    /// network instead.
     ///
     /// # Examples
     /// ```
@@ -256,8 +267,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             );
         };
         let mut out = [0u8; N];
-        // Cannot fail: the length was checked at compile time.
-        let _ = self.write_bytes(&mut out);
+        self.write_bytes_unchecked(&mut out);
         out
     }
 
@@ -354,7 +364,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         Ok(net)
     }
 
-    /// The weights file as a `Vec`.
+    /// The weights file as a `Vec`. Like [`Mlp::to_bytes`], it writes NaN or infinite
+    /// parameters as they are ([`Mlp::save`] refuses them).
     ///
     /// # Examples
     /// ```
@@ -365,8 +376,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     #[must_use]
     pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
         let mut out = alloc::vec![0u8; Self::BYTE_LEN];
-        // Cannot fail: the buffer has the right length.
-        let _ = self.write_bytes(&mut out);
+        self.write_bytes_unchecked(&mut out);
         out
     }
 }

@@ -199,3 +199,32 @@ fn save_under_a_file_size_limit_keeps_the_old_model() {
     assert_eq!(names_in(&dir), ["model.bin"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_non_finite_model_is_refused_and_the_old_file_kept() {
+    let dir = std::env::temp_dir().join(format!("ctensor-nonfinite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("net.bin");
+    let good = ctensor::Mlp::<2, 3, 1>::zeros();
+    good.save(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut bad = good.clone();
+    bad.w2[(1, 0)] = f32::NAN;
+    let err = bad.save(&path).unwrap_err();
+    assert_eq!(
+        err.cause,
+        ctensor::FileErrorCause::Content(ctensor::Error::WeightsNonFinite {
+            tensor: "w2",
+            index: 1
+        })
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the old file is intact"
+    );
+    let mut buf = vec![0xAA; ctensor::Mlp::<2, 3, 1>::BYTE_LEN];
+    assert!(bad.write_bytes(&mut buf).is_err());
+    assert!(buf.iter().all(|&b| b == 0xAA), "nothing is written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

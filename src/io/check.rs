@@ -25,7 +25,7 @@ pub(super) struct Layout {
 }
 
 /// The names of the four tensors, in file order.
-const TENSOR_NAMES: [&str; 4] = ["w1", "b1", "w2", "b2"];
+use crate::nn::mlp::TENSOR_NAMES;
 
 /// Every check of a weights file, in the documented order; the first that fails is returned.
 pub(super) const fn check_file(bytes: &[u8], layout: Layout) -> Result<()> {

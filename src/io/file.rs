@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::{FileError, Mlp, Scalar};
+use crate::{Error, FileError, Mlp, Scalar};
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> {
     /// Saves the weights file to `path`, so that `path` holds either its old content or the
@@ -26,9 +26,11 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// ([`FileErrorCause::Io`](crate::FileErrorCause::Io)) and the action that failed:
     /// `"write"` if the temporary file cannot be created, written or synced (missing folder,
     /// no permission, disk full, file-size limit), `"replace"` if it cannot be renamed over
-    /// `path` (e.g. `path` is a folder). Either way the file at `path` is unchanged and the
-    /// temporary file is removed. (Only a crash in the middle can leave a temporary file;
-    /// it can be deleted.)
+    /// `path` (e.g. `path` is a folder); [`FileErrorCause::Content`](crate::FileErrorCause::Content)
+    /// with [`Error::WeightsNonFinite`] if a parameter is NaN or infinite (a file no loader
+    /// accepts must not replace a good one). Either way the file at `path` is unchanged and
+    /// the temporary file is removed. (Only a crash in the middle can leave a temporary
+    /// file; it can be deleted.)
     ///
     /// # Examples
     /// ```
@@ -44,7 +46,16 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), FileError> {
-        write_replacing(path.as_ref(), &self.to_vec())
+        let path = path.as_ref();
+        if let Some((tensor, index)) = self.first_non_finite() {
+            // A file no loader accepts must not replace a good one.
+            return Err(FileError::content(
+                "write",
+                path,
+                Error::WeightsNonFinite { tensor, index },
+            ));
+        }
+        write_replacing(path, &self.to_vec())
     }
 
     /// Loads a weights file from `path` into a network built on the heap.

@@ -127,6 +127,19 @@ parameter_set!(Gradients);
 
 /// Which of [`Mlp::tensors`]' four tensors are biases.
 pub(crate) const IS_BIAS: [bool; 4] = [false, true, false, true];
+/// The names of [`Mlp::tensors`]' four tensors, for errors (and PyTorch-style exports).
+pub(crate) const TENSOR_NAMES: [&str; 4] = ["w1", "b1", "w2", "b2"];
+
+impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> {
+    /// The first parameter that is NaN or infinite, as its tensor's name and its row-major
+    /// index in that tensor.
+    pub(crate) fn first_non_finite(&self) -> Option<(&'static str, usize)> {
+        self.tensors()
+            .into_iter()
+            .zip(TENSOR_NAMES)
+            .find_map(|(t, name)| t.iter().position(|x| !x.is_finite()).map(|i| (name, i)))
+    }
+}
 
 /// What a loss is measured against, for each row of a batch.
 ///

@@ -4,7 +4,7 @@
 //! its gradient `2 lambda theta` is already in the gradients an optimizer receives: with
 //! [`Sgd`] one step is exactly `theta <- theta - lr (dJ/dtheta + 2 lambda theta)`.
 
-use crate::nn::mlp::{Gradients, Mlp};
+use crate::nn::mlp::{Gradients, Mlp, TENSOR_NAMES};
 use crate::{Error, Result, Scalar};
 
 /// Updates an [`Mlp`]'s parameters from its gradients.
@@ -114,9 +114,6 @@ pub(crate) fn all_finite_after<T: Scalar>(
     }
     acc.iter().all(|&x| x == T::ZERO)
 }
-
-/// The names of [`Mlp::tensors`]' four tensors, for errors.
-pub(crate) const TENSOR_NAMES: [&str; 4] = ["w1", "b1", "w2", "b2"];
 
 /// Plain stochastic gradient descent: `theta <- theta - lr g`.
 ///
