@@ -1,6 +1,47 @@
-//! Loading small tabular data sets (feature `std`): CSV files with a header row whose last
-//! column is the target, feature standardization, and batching with a partial last batch.
+//! Loading small tabular data sets (feature `std`): CSV text whose last column is the target,
+//! feature standardization, and batching with a partial last batch.
+//!
+//! ```
+//! use ctensor::data::{Dataset, Header, Standardizer};
+//! let mut train = Dataset::<2, f32>::parse_csv("a,b,y\n1,10,0\n3,30,1\n", Header::Present)?;
+//! Standardizer::fit(&train).apply(&mut train);
+//! assert_eq!(train.features, [[-1.0, -1.0], [1.0, 1.0]]);
+//! assert_eq!(train.labels::<2>()?[1].get(), 1);
+//! # Ok::<(), ctensor::Error>(())
+//! ```
+//!
+//! # The CSV dialect
+//!
+//! [`Dataset::parse_csv`] and [`Dataset::from_csv_file`] read a deliberately small dialect,
+//! numbers only, and reject anything else with an error naming the line and column (both
+//! 1-based; the column is the field's position, counting commas) and what was expected:
+//!
+//! - **Text**: UTF-8; one byte-order mark (U+FEFF) at the very start is ignored (spreadsheet
+//!   programs write one). A file that is not UTF-8 (UTF-16, Latin-1) is an
+//!   [`Error::CsvValue`] at its first bad byte.
+//! - **Lines** end with `\n` or `\r\n`; the last may have no line ending. Blank lines (empty or
+//!   only whitespace) are skipped wherever they are, trailing ones included, but they count in
+//!   line numbers, so the numbers match an editor's.
+//! - **Header**: the caller says whether line 1 holds column names ([`Header::Present`]) or
+//!   data ([`Header::Absent`]); there is no default and no guessing, because a wrong guess
+//!   silently drops or invents a row. Names are not used, but a header must have as many
+//!   fields as a row, and with `Header::Present` not all of them may be numbers
+//!   ([`Error::CsvHeader`]: that line is data). [`Header::NumericNames`] accepts numeric
+//!   names such as pandas' `0,1,2,..`.
+//! - **Fields** are separated by commas (`,` only) and there are exactly `D + 1` on every
+//!   line: `D` features, then the target ([`Error::CsvFieldCount`], with the count expected
+//!   and found). A trailing comma is one more, empty, field. There is no quoting or escaping:
+//!   a `"` is not part of a number.
+//! - **Numbers**: whitespace around a field is ignored. A field is what Rust's `str::parse`
+//!   reads as a float: an optional sign, digits with an optional decimal point, an optional
+//!   exponent (`3`, `-0.25`, `.5`, `+1E-3`). It is parsed directly into `T`, correctly
+//!   rounded (a value too small for `T` rounds to a subnormal or zero).
+//! - **Rejected** ([`Error::CsvValue`] with why): an empty field (there are no missing
+//!   values), anything that is not a number (decimal commas, thousands separators, quotes,
+//!   units), `NaN`, `inf`, and numbers that do not fit in `T`, such as `1e39` in `f32`.
+//! - **At least one** data row ([`Error::EmptyDataset`]).
 
+mod csv;
 mod standardizer;
 
 use std::path::Path;
@@ -8,14 +49,19 @@ use std::vec::Vec;
 
 use crate::{Error, FileError, Label, Matrix, Result, Scalar};
 
+pub use csv::Header;
 pub use standardizer::Standardizer;
 
 /// Rows of `D` features and one target each.
 ///
+/// The fields are public, so a data set can also be built or edited by hand; the methods
+/// expect `features` and `targets` to be of the same length (rows past the shorter of the two
+/// are ignored).
+///
 /// # Examples
 /// ```
-/// use ctensor::data::Dataset;
-/// let ds = Dataset::<2, f32>::parse_csv("a,b,y\n1,2,0\n3,4,1\n")?;
+/// use ctensor::data::{Dataset, Header};
+/// let ds = Dataset::<2, f32>::parse_csv("a,b,y\n1,2,0\n3,4,1\n", Header::Present)?;
 /// assert_eq!(ds.len(), 2);
 /// assert_eq!(ds.features[1], [3.0, 4.0]);
 /// assert_eq!(ds.targets, [0.0, 1.0]);
@@ -30,66 +76,69 @@ pub struct Dataset<const D: usize, T = f32> {
 }
 
 impl<const D: usize, T: Scalar> Dataset<D, T> {
-    /// Parses CSV text: a header line, then rows of `D` features and a target, all numbers.
+    /// Parses CSV text: an optional header line (`header` says whether there is one), then
+    /// rows of `D` features and a target. The dialect is described in the
+    /// [module docs](self#the-csv-dialect).
     ///
     /// # Errors
-    /// [`Error::CsvFieldCount`] for a row with the wrong number of fields, [`Error::CsvValue`]
-    /// for a field that is not a number or is NaN or infinite, each naming the line.
+    /// The first problem found, top to bottom:
+    /// - [`Error::CsvHeader`] if there is a header and line 1 is blank, or if `header` is
+    ///   [`Header::Present`] and every field of line 1 is a number (it looks like data: use
+    ///   [`Header::Absent`]);
+    /// - [`Error::CsvFieldCount`] for a line (the header too) without `D + 1` fields, with
+    ///   the line, the count expected and the count found;
+    /// - [`Error::CsvValue`] for a field that is empty, not a number, NaN, infinite, or too
+    ///   large for `T`, with its line, column and why;
+    /// - [`Error::EmptyDataset`] if there are no data rows.
     ///
     /// # Examples
     /// ```
-    /// use ctensor::data::Dataset;
-    /// let err = Dataset::<2, f64>::parse_csv("a,b,y\n1,2\n").unwrap_err();
+    /// use ctensor::Error;
+    /// use ctensor::data::{Dataset, Header};
+    /// let ds = Dataset::<2, f64>::parse_csv("1, 2, 0\r\n3, 4, 1\r\n\r\n", Header::Absent)?;
+    /// assert_eq!(ds.targets, [0.0, 1.0]);
+    ///
+    /// let err = Dataset::<2, f64>::parse_csv("a,b,y\n1,2\n", Header::Present).unwrap_err();
+    /// assert_eq!(err, Error::CsvFieldCount { line: 2, expected: 3, found: 2 });
     /// assert_eq!(err.to_string(), "line 2: 2 fields, expected 3 (the features and one target)");
+    ///
+    /// let err = Dataset::<2, f32>::parse_csv("1,1e39,0\n", Header::Absent).unwrap_err();
+    /// assert!(matches!(err, Error::CsvValue { line: 1, column: 2, .. }));
+    /// assert!(err.to_string().starts_with("line 1, column 2: the field does not fit in f32"));
+    /// # Ok::<(), ctensor::Error>(())
     /// ```
-    pub fn parse_csv(text: &str) -> Result<Self> {
-        let mut ds = Self {
-            features: Vec::new(),
-            targets: Vec::new(),
-        };
-        for (i, line) in text.lines().enumerate().skip(1) {
-            let line_no = i + 1;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let found = line.split(',').count();
-            if found != D + 1 {
-                return Err(Error::CsvFieldCount {
-                    line: line_no,
-                    expected: D + 1,
-                    found,
-                });
-            }
-            let mut row = [T::ZERO; D];
-            let mut fields = line.split(',');
-            for (column, x) in row.iter_mut().enumerate() {
-                *x = parse_field(fields.next().unwrap_or(""), line_no, column + 1)?;
-            }
-            let target = parse_field(fields.next().unwrap_or(""), line_no, D + 1)?;
-            ds.features.push(row);
-            ds.targets.push(target);
-        }
-        Ok(ds)
+    pub fn parse_csv(text: &str, header: Header) -> Result<Self> {
+        let (features, targets) = csv::parse(text, header)?;
+        Ok(Self { features, targets })
     }
 
     /// Reads and parses a CSV file (see [`Dataset::parse_csv`]).
     ///
     /// # Errors
-    /// A [`FileError`] naming the file: the system's error if it cannot be read, else the
-    /// error of `parse_csv`.
+    /// A [`FileError`] naming the file: [`FileErrorCause::Io`](crate::FileErrorCause::Io)
+    /// with the system's error if it cannot be read, else
+    /// [`FileErrorCause::Content`](crate::FileErrorCause::Content) with the error of
+    /// `parse_csv`, or an [`Error::CsvValue`] at the first byte that is not UTF-8.
     ///
     /// # Examples
     /// ```
+    /// use ctensor::data::{Dataset, Header};
     /// let path = std::env::temp_dir().join("ctensor-doc.csv");
     /// std::fs::write(&path, "x,y\n0.5,1\n")?;
-    /// let ds = ctensor::data::Dataset::<1, f32>::from_csv_file(&path)?;
+    /// let ds = Dataset::<1, f32>::from_csv_file(&path, Header::Present)?;
     /// assert_eq!(ds.targets, [1.0]);
+    ///
+    /// std::fs::write(&path, "x,y\n0.5,1\n0.25\n")?;
+    /// let err = Dataset::<1, f32>::from_csv_file(&path, Header::Present).unwrap_err();
+    /// assert!(err.to_string().ends_with("line 3: 1 fields, expected 2 (the features and one target)"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_csv_file(path: impl AsRef<Path>) -> Result<Self, FileError> {
+    pub fn from_csv_file(path: impl AsRef<Path>, header: Header) -> Result<Self, FileError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| FileError::io("read", path, &e))?;
-        Self::parse_csv(&text).map_err(|e| FileError::content("read", path, e))
+        let bytes = std::fs::read(path).map_err(|e| FileError::io("read", path, &e))?;
+        let text = core::str::from_utf8(&bytes)
+            .map_err(|e| FileError::content("read", path, csv::utf8_error(&bytes, e)))?;
+        Self::parse_csv(text, header).map_err(|e| FileError::content("read", path, e))
     }
 
     /// Number of rows.
@@ -123,12 +172,11 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     ///
     /// # Examples
     /// ```
-    /// use ctensor::data::Dataset;
-    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n0.5,2\n0.1,0\n")?;
+    /// use ctensor::data::{Dataset, Header};
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n0.5,2\n0.1,0\n", Header::Present)?;
     /// let labels = ds.labels::<3>()?;
     /// assert_eq!(labels[0].get(), 2);
     /// assert!(ds.labels::<2>().is_err());
-    /// assert!(Dataset::<1, f32>::parse_csv("x,y\n0,1.5\n")?.labels::<3>().is_err());
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn labels<const K: usize>(&self) -> Result<Vec<Label<K>>> {
@@ -152,7 +200,8 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     ///
     /// # Examples
     /// ```
-    /// let mut ds = ctensor::data::Dataset::<1, f32>::parse_csv("x,y\n16,0\n")?;
+    /// use ctensor::data::{Dataset, Header};
+    /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n16,0\n", Header::Present)?;
     /// ds.scale(1.0 / 16.0);
     /// assert_eq!(ds.features[0], [1.0]);
     /// # Ok::<(), ctensor::Error>(())
@@ -168,8 +217,8 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     ///
     /// # Examples
     /// ```
-    /// use ctensor::{Matrix, data::Dataset};
-    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n1,0\n2,1\n3,0\n")?;
+    /// use ctensor::{Matrix, data::{Dataset, Header}};
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n1,0\n2,1\n3,0\n", Header::Present)?;
     /// let (mut x, mut y) = (Matrix::<2, 1>::zeros(), [0.0; 2]);
     /// assert_eq!(ds.fill_batch(&[2, 0, 1], 2, &mut x, &mut y), 1);
     /// assert_eq!(x[0], [2.0]);
@@ -190,13 +239,4 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
         }
         n
     }
-}
-
-fn parse_field<T: Scalar>(field: &str, line: usize, column: usize) -> Result<T> {
-    let bad = |why| Error::CsvValue { line, column, why };
-    let v: f64 = field.trim().parse().map_err(|_| bad("is not a number"))?;
-    if !v.is_finite() {
-        return Err(bad("is NaN or infinite"));
-    }
-    Ok(T::from_f64(v))
 }

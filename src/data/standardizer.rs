@@ -8,8 +8,8 @@ use crate::Scalar;
 ///
 /// # Examples
 /// ```
-/// use ctensor::data::{Dataset, Standardizer};
-/// let mut ds = Dataset::<1, f64>::parse_csv("x,y\n1,0\n3,0\n")?;
+/// use ctensor::data::{Dataset, Header, Standardizer};
+/// let mut ds = Dataset::<1, f64>::parse_csv("x,y\n1,0\n3,0\n", Header::Present)?;
 /// let s = Standardizer::fit(&ds);
 /// s.apply(&mut ds);
 /// assert_eq!(ds.features, [[-1.0], [1.0]]);
@@ -24,12 +24,14 @@ pub struct Standardizer<const D: usize, T = f32> {
 }
 
 impl<const D: usize, T: Scalar> Standardizer<D, T> {
-    /// Fits means and deviations (computed in `f64`).
+    /// Fits means and deviations (computed in `f64`). An empty data set (possible only by
+    /// building a [`Dataset`] by hand: the CSV readers reject it) gives means 0 and
+    /// deviations 1, a transform that changes nothing.
     ///
     /// # Examples
     /// ```
-    /// # use ctensor::data::{Dataset, Standardizer};
-    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n2,0\n2,0\n")?;
+    /// # use ctensor::data::{Dataset, Header, Standardizer};
+    /// let ds = Dataset::<1, f32>::parse_csv("x,y\n2,0\n2,0\n", Header::Present)?;
     /// assert_eq!(Standardizer::fit(&ds).std, [1.0]);
     /// # Ok::<(), ctensor::Error>(())
     /// ```
@@ -64,8 +66,8 @@ impl<const D: usize, T: Scalar> Standardizer<D, T> {
     ///
     /// # Examples
     /// ```
-    /// # use ctensor::data::{Dataset, Standardizer};
-    /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n5,0\n")?;
+    /// # use ctensor::data::{Dataset, Header, Standardizer};
+    /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n5,0\n", Header::Present)?;
     /// Standardizer { mean: [1.0], std: [2.0] }.apply(&mut ds);
     /// assert_eq!(ds.features, [[2.0]]);
     /// # Ok::<(), ctensor::Error>(())
