@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use ctensor::data::{Dataset, Header};
-use ctensor::{Error, FileErrorCause};
+use ctensor::{Error, FileErrorCause, Matrix};
 
 /// Parses `text` as a data set of 2 features in `f32`.
 fn parse2(text: &str, header: Header) -> Result<Dataset<2, f32>, Error> {
@@ -211,6 +211,60 @@ fn no_data_rows_is_an_error() {
         assert_eq!(parse2(text, header), Err(Error::EmptyDataset), "{text:?}");
     }
     assert_eq!(Error::EmptyDataset.to_string(), "the data set has no rows");
+}
+
+// ---- 4. batch indices -----------------------------------------------------------------------
+
+fn three_rows() -> Dataset<1, f32> {
+    Dataset::parse_csv("x,y\n10,0\n20,1\n30,2\n", Header::Present).unwrap()
+}
+
+#[test]
+fn fill_batch_rejects_an_index_out_of_range_and_writes_nothing() {
+    let ds = three_rows();
+    let (mut x, mut y) = (Matrix::<4, 1>::splat(-1.0), [-1.0; 4]);
+    // The bad index comes after good ones: nothing may be written before it is found.
+    let err = ds.fill_batch(&[2, 0, 3, 1], 0, &mut x, &mut y).unwrap_err();
+    assert_eq!(err, Error::IndexOutOfRange { index: 3, len: 3 });
+    assert_eq!(err.to_string(), "row index 3 is out of range for 3 rows");
+    assert_eq!(x, Matrix::splat(-1.0));
+    assert_eq!(y, [-1.0; 4]);
+    assert_eq!(
+        ds.fill_batch(&[0, usize::MAX], 1, &mut x, &mut y),
+        Err(Error::IndexOutOfRange {
+            index: usize::MAX,
+            len: 3
+        })
+    );
+}
+
+#[test]
+fn fill_batch_copies_full_and_partial_batches() {
+    let ds = three_rows();
+    let (mut x, mut y) = (Matrix::<2, 1>::splat(-1.0), [-1.0; 2]);
+    let order = [2, 0, 1];
+    assert_eq!(ds.fill_batch(&order, 0, &mut x, &mut y), Ok(2));
+    assert_eq!((x[0], x[1], y), ([30.0], [10.0], [2.0, 0.0]));
+    assert_eq!(ds.fill_batch(&order, 2, &mut x, &mut y), Ok(1));
+    assert_eq!((x[0], x[1], y), ([20.0], [10.0], [1.0, 0.0])); // row 1 kept
+    assert_eq!(ds.fill_batch(&order, 3, &mut x, &mut y), Ok(0));
+    assert_eq!(ds.fill_batch(&order, 99, &mut x, &mut y), Ok(0));
+    // Only the batch's own indices are checked.
+    assert_eq!(ds.fill_batch(&[1, 0, 7], 0, &mut x, &mut y), Ok(2));
+}
+
+#[test]
+fn fill_batch_never_panics_on_a_hand_made_data_set() {
+    // Public fields allow features and targets of different lengths.
+    let ds = Dataset::<1, f32> {
+        features: vec![[1.0], [2.0], [3.0]],
+        targets: vec![0.0, 1.0],
+    };
+    let (mut x, mut y) = (Matrix::<2, 1>::zeros(), [0.0; 2]);
+    assert_eq!(
+        ds.fill_batch(&[2], 0, &mut x, &mut y),
+        Err(Error::IndexOutOfRange { index: 2, len: 2 })
+    );
 }
 
 // ---- 5. the dialect and where errors are --------------------------------------------------

@@ -212,16 +212,35 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
         }
     }
 
-    /// Copies rows `order[start..start + B]` into `x` (and their targets into `y`) and
-    /// returns how many rows were copied: `B` except for a last, partial batch.
+    /// Copies the rows `order[start..start + B]` (fewer at the end of `order`) into the first
+    /// rows of `x`, and their targets into `y`, and returns how many rows were copied: `B`,
+    /// fewer for a last, partial batch (give it to [`Batch::partial`](crate::Batch::partial)),
+    /// 0 if `start >= order.len()`. Rows of `x` and `y` past that count keep their values.
+    ///
+    /// `order` is any list of row indices: a shuffled `0..len()`, a subset, with repeats.
+    /// Indices are checked rather than made valid by a special type, so that a plain
+    /// `Vec<usize>` shuffled by the caller's own code works; the check is one comparison per
+    /// row.
+    ///
+    /// # Errors
+    /// [`Error::IndexOutOfRange`] for the first index of the batch that is not a row
+    /// (`index >= len()`). Every index is checked before anything is written: on an `Err`,
+    /// `x` and `y` are unchanged. It never panics.
     ///
     /// # Examples
     /// ```
-    /// use ctensor::{Matrix, data::{Dataset, Header}};
+    /// use ctensor::{Error, Matrix};
+    /// use ctensor::data::{Dataset, Header};
     /// let ds = Dataset::<1, f32>::parse_csv("x,y\n1,0\n2,1\n3,0\n", Header::Present)?;
     /// let (mut x, mut y) = (Matrix::<2, 1>::zeros(), [0.0; 2]);
-    /// assert_eq!(ds.fill_batch(&[2, 0, 1], 2, &mut x, &mut y), 1);
+    /// assert_eq!(ds.fill_batch(&[2, 0, 1], 0, &mut x, &mut y)?, 2);
+    /// assert_eq!((x[0], x[1], y), ([3.0], [1.0], [0.0, 0.0]));
+    /// assert_eq!(ds.fill_batch(&[2, 0, 1], 2, &mut x, &mut y)?, 1); // the last, partial batch
     /// assert_eq!(x[0], [2.0]);
+    ///
+    /// let err = ds.fill_batch(&[0, 3], 0, &mut x, &mut y).unwrap_err();
+    /// assert_eq!(err, Error::IndexOutOfRange { index: 3, len: 3 });
+    /// assert_eq!(x[0], [2.0]); // nothing written
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn fill_batch<const B: usize>(
@@ -230,13 +249,17 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
         start: usize,
         x: &mut Matrix<B, D, T>,
         y: &mut [T; B],
-    ) -> usize {
+    ) -> Result<usize> {
         let rows = order.get(start..).unwrap_or(&[]);
-        let n = rows.len().min(B);
-        for (i, &r) in rows[..n].iter().enumerate() {
-            x[i] = self.features[r];
-            y[i] = self.targets[r];
+        let rows = rows.get(..B).unwrap_or(rows);
+        let len = self.features.len().min(self.targets.len());
+        if let Some(&index) = rows.iter().find(|&&r| r >= len) {
+            return Err(Error::IndexOutOfRange { index, len });
         }
-        n
+        for ((i, &r), t) in rows.iter().enumerate().zip(y.iter_mut()) {
+            x[i] = self.features[r];
+            *t = self.targets[r];
+        }
+        Ok(rows.len())
     }
 }
