@@ -455,3 +455,50 @@ fn the_example_data_files_load_with_their_headers() {
     let ds = Dataset::<10, f32>::from_csv_file(dir.join("diabetes_train.csv"), Header::Present);
     assert_eq!(ds.unwrap().len(), 353);
 }
+
+// ---- 6. labels --------------------------------------------------------------------------------
+
+#[test]
+fn labels_name_the_row_and_the_value() {
+    let ds = Dataset::<1, f32>::parse_csv("x,y\n0,1\n0,-3\n", Header::Present).unwrap();
+    let err = ds.labels::<10>().unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidLabel {
+            row: 1,
+            value: -3.0,
+            classes: 10
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "data set row 1: target -3 is not a class label (a whole number in 0..10)"
+    );
+    for (target, row) in [("1.5", 0), ("10", 0), ("1e20", 0)] {
+        let text = format!("x,y\n0,{target}\n0,0\n");
+        let ds = Dataset::<1, f32>::parse_csv(&text, Header::Present).unwrap();
+        let err = ds.labels::<10>().unwrap_err();
+        assert!(matches!(err, Error::InvalidLabel { row: r, classes: 10, .. } if r == row));
+        assert_mentions(&err, &[&format!("row {row}"), "0..10"]);
+    }
+    assert_mentions(
+        &Dataset::<1, f32>::parse_csv("x,y\n0,2.5\n", Header::Present)
+            .unwrap()
+            .labels::<3>()
+            .unwrap_err(),
+        &["target 2.5"],
+    );
+    // A NaN put in by hand.
+    let ds = Dataset::<1, f64> {
+        features: vec![[0.0]],
+        targets: vec![f64::NAN],
+    };
+    assert!(matches!(
+        ds.labels::<2>(),
+        Err(Error::InvalidLabel { row: 0, .. })
+    ));
+    // Whole numbers in range are labels, -0 included.
+    let ds = Dataset::<1, f32>::parse_csv("x,y\n0,9\n0,-0\n", Header::Present).unwrap();
+    let labels = ds.labels::<10>().unwrap();
+    assert_eq!((labels[0].get(), labels[1].get()), (9, 0));
+}

@@ -166,31 +166,40 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     /// The targets as class labels of a `K`-class problem.
     ///
     /// # Errors
-    /// [`Error::LabelOutOfRange`] for a target that is not a whole number in `0..K` (a
-    /// negative or fractional target is reported as out of range, with `label` its
-    /// integer part clamped at 0).
+    /// [`Error::InvalidLabel`] for the first target that is not a whole number in `0..K`
+    /// (negative, fractional, too large or NaN), with its row (0-based) and value.
     ///
     /// # Examples
     /// ```
+    /// use ctensor::Error;
     /// use ctensor::data::{Dataset, Header};
     /// let ds = Dataset::<1, f32>::parse_csv("x,y\n0.5,2\n0.1,0\n", Header::Present)?;
     /// let labels = ds.labels::<3>()?;
     /// assert_eq!(labels[0].get(), 2);
-    /// assert!(ds.labels::<2>().is_err());
+    ///
+    /// let err = ds.labels::<2>().unwrap_err();
+    /// assert_eq!(err, Error::InvalidLabel { row: 0, value: 2.0, classes: 2 });
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "data set row 0: target 2 is not a class label (a whole number in 0..2)"
+    /// );
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn labels<const K: usize>(&self) -> Result<Vec<Label<K>>> {
         self.targets
             .iter()
-            .map(|&t| {
-                let v = t.to_f64();
-                if v >= 0.0 && v.fract() == 0.0 && v < K as f64 {
-                    Label::new(v as usize)
+            .enumerate()
+            .map(|(row, &t)| {
+                let value = t.to_f64();
+                let bad = Error::InvalidLabel {
+                    row,
+                    value,
+                    classes: K,
+                };
+                if value >= 0.0 && value.fract() == 0.0 && value < K as f64 {
+                    Label::new(value as usize).map_err(|_| bad)
                 } else {
-                    Err(Error::LabelOutOfRange {
-                        label: v.max(0.0) as usize,
-                        classes: K,
-                    })
+                    Err(bad)
                 }
             })
             .collect()
