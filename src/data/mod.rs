@@ -20,14 +20,14 @@
 //!   programs write one). A file that is not UTF-8 (UTF-16, Latin-1) is an
 //!   [`Error::CsvValue`] at its first bad byte.
 //! - **Lines** end with `\n` or `\r\n`; the last may have no line ending. Blank lines (empty or
-//!   only whitespace) are skipped wherever they are, trailing ones included, but they count in
-//!   line numbers, so the numbers match an editor's.
+//!   only whitespace) are skipped, trailing ones included, except in place of a header; they
+//!   count in line numbers, so the numbers match an editor's.
 //! - **Header**: the caller says whether line 1 holds column names ([`Header::Present`]) or
 //!   data ([`Header::Absent`]); there is no default and no guessing, because a wrong guess
-//!   silently drops or invents a row. Names are not used, but a header must have as many
-//!   fields as a row, and with `Header::Present` not all of them may be numbers
-//!   ([`Error::CsvHeader`]: that line is data). [`Header::NumericNames`] accepts numeric
-//!   names such as pandas' `0,1,2,..`.
+//!   silently drops or invents a row. A header is line 1, not blank ([`Error::CsvHeader`]).
+//!   Names are not used, but a header must have as many fields as a row, and with
+//!   `Header::Present` not all of them may be numbers ([`Error::CsvHeader`]: that line is
+//!   data). [`Header::NumericNames`] accepts numeric names such as pandas' `0,1,2,..`.
 //! - **Fields** are separated by commas (`,` only) and there are exactly `D + 1` on every
 //!   line: `D` features, then the target ([`Error::CsvFieldCount`], with the count expected
 //!   and found). A trailing comma is one more, empty, field. There is no quoting or escaping:
