@@ -63,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         common::shuffle(&mut order, &mut rng);
         let mut loss_sum = 0.0;
         for start in (0..order.len()).step_by(B) {
-            let len = train.fill_batch(&order, start, &mut x, &mut y);
+            let len = train.fill_batch(&order, start, &mut x, &mut y)?;
             for (row, &t) in y.iter().enumerate() {
                 targets[row] = [t];
             }

@@ -84,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut loss_sum = 0.0;
         for start in (0..order.len()).step_by(B) {
             // `len` is B except for the last batch of the epoch, which is trained on too.
-            let len = train.fill_batch(&order, start, &mut x, &mut y);
+            let len = train.fill_batch(&order, start, &mut x, &mut y)?;
             for (label, &row) in batch_labels.iter_mut().zip(&order[start..start + len]) {
                 *label = train_labels[row];
             }

@@ -172,6 +172,17 @@ pub enum Error {
     },
     /// A data set with no rows.
     EmptyDataset,
+    /// A target of a data set that is not a class label of a `classes`-class problem: a whole
+    /// number in `0..classes` (it is negative, fractional, too large or NaN).
+    InvalidLabel {
+        /// 0-based row of the data set (in a CSV file with a header row: line `row + 2`,
+        /// when there are no blank lines).
+        row: usize,
+        /// The target's value.
+        value: f64,
+        /// The number of classes `K`.
+        classes: usize,
+    },
     /// A row index past the end of a data set.
     IndexOutOfRange {
         /// The index given.
@@ -310,6 +321,15 @@ impl fmt::Display for Error {
             }
             Error::CsvHeader { why } => write!(f, "line 1: {why}"),
             Error::EmptyDataset => write!(f, "the data set has no rows"),
+            Error::InvalidLabel {
+                row,
+                value,
+                classes,
+            } => write!(
+                f,
+                "data set row {row}: target {value} is not a class label (a whole number in \
+                 0..{classes})"
+            ),
             Error::IndexOutOfRange { index, len } => {
                 write!(f, "row index {index} is out of range for {len} rows")
             }

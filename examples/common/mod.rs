@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use ctensor::data::Dataset;
+use ctensor::FileError;
+use ctensor::data::{Dataset, Header};
 use rand::Rng;
 
 /// `data/<name>` in this repository (independent of the current directory).
@@ -13,14 +14,11 @@ pub fn data_path(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Loads `data/<name>_train.csv` and `data/<name>_test.csv`.
-pub fn load_split<const D: usize>(
-    name: &str,
-) -> Result<(Dataset<D>, Dataset<D>), Box<dyn std::error::Error>> {
+/// Loads `data/<name>_train.csv` and `data/<name>_test.csv` (both with a header row). An
+/// error names the file, the line and the column.
+pub fn load_split<const D: usize>(name: &str) -> Result<(Dataset<D>, Dataset<D>), FileError> {
     let load = |split: &str| {
-        let path = data_path(&format!("{name}_{split}.csv"));
-        Dataset::<D>::from_csv_file(&path)
-            .map_err(|e| format!("cannot load {}: {e}", path.display()))
+        Dataset::<D>::from_csv_file(data_path(&format!("{name}_{split}.csv")), Header::Present)
     };
     Ok((load("train")?, load("test")?))
 }

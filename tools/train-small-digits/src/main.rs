@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use ctensor::data::Dataset;
+use ctensor::data::{Dataset, Header};
 use ctensor::{
     Adam, Batch, Dropout, L2, Label, LabelSmoothing, Loss, Matrix, Mlp, Targets, TrainConfig,
     Workspace,
@@ -34,8 +34,9 @@ type Net = Mlp<D, H, K>;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut train = Dataset::<D>::from_csv_file(root.join("data/digits_train.csv"))?;
-    let mut test = Dataset::<D>::from_csv_file(root.join("data/digits_test.csv"))?;
+    let mut train =
+        Dataset::<D>::from_csv_file(root.join("data/digits_train.csv"), Header::Present)?;
+    let mut test = Dataset::<D>::from_csv_file(root.join("data/digits_test.csv"), Header::Present)?;
     train.scale(1.0 / 16.0);
     test.scale(1.0 / 16.0);
     let train_labels = labels(&train)?;
@@ -56,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for epoch in 1..=EPOCHS {
         shuffle(&mut order, &mut rng);
         for start in (0..order.len()).step_by(B) {
-            let len = train.fill_batch(&order, start, &mut x, &mut y);
+            let len = train.fill_batch(&order, start, &mut x, &mut y)?;
             for (label, &t) in batch_labels.iter_mut().zip(&y[..len]) {
                 *label = Label::new(t as usize)?;
             }
