@@ -225,6 +225,22 @@ fn fused_sgd_path_never_overflows_w1() {
 }
 
 #[test]
+fn fused_sgd_path_bounds_the_scaled_input_too() {
+    // Found by the train_step fuzzer: one row (the rank-one kernel path scales the input by
+    // the rate first), a huge input and tiny weights. The gradient and `lr * gradient` are
+    // small, but `lr * x` overflows inside the kernel.
+    let mut net = Mlp::<2, 1, 1, f64>::zeros();
+    net.w1 = Matrix::from_array([[1e-308], [0.0]]);
+    net.w2 = Matrix::from_array([[1e-308]]);
+    net.b1[0] = 1.0;
+    let lr = 8.5e165;
+    match bce_step(&mut net, [-5.5e303, 0.0], 1.0, &mut Sgd::new(lr).unwrap()) {
+        Ok(()) => {}
+        Err(e) => assert!(matches!(e, Error::NonFiniteUpdate { .. }), "{e:?}"),
+    }
+}
+
+#[test]
 fn a_nan_parameter_hidden_behind_relu_is_not_trained_over() {
     // A NaN in W1 whose unit is switched off by ReLU leaves the loss finite; the update of that
     // NaN is NaN, so the step must fail rather than report success with a NaN parameter.

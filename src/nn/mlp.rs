@@ -915,9 +915,12 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         // cheaper than storing and checking the gradient) and `|lr X^T dZ1| < max / 1024`.
         let four = T::from_f64(4.0);
         let w1 = self.w1.as_flattened();
+        // The kernel may scale either factor first (`(lr x) dZ1` in the rank-one path): bound
+        // that intermediate too.
         if small_finite
             && bound < limit
             && bound * lr < limit
+            && batch.max_abs_input * lr < limit
             && all_finite_after(w1, w1, w1, w1, |t, _, _, _| t * four)
         {
             let others = [
