@@ -35,8 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut train, mut test) = common::load_split::<D>("breast_cancer")?;
     // Fit on the training split only, then apply the same transform to both.
     let standardizer = Standardizer::fit(&train);
-    standardizer.apply(&mut train);
-    standardizer.apply(&mut test);
+    standardizer.apply(&mut train)?;
+    standardizer.apply(&mut test)?;
     println!(
         "breast cancer: {} training rows, {} test rows",
         train.len(),

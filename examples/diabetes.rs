@@ -36,8 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut train, mut test) = common::load_split::<D>("diabetes")?;
     // Features and target are standardized with the training split's statistics only.
     let standardizer = Standardizer::fit(&train);
-    standardizer.apply(&mut train);
-    standardizer.apply(&mut test);
+    standardizer.apply(&mut train)?;
+    standardizer.apply(&mut test)?;
     let target = TargetScale::fit(&train.targets);
     let train_targets = train.targets.clone(); // original units, for R^2
     for t in &mut train.targets {

@@ -164,8 +164,8 @@ pub enum Error {
         /// What is wrong, e.g. `"is not a number"`.
         why: &'static str,
     },
-    /// The first line of a CSV read with a header does not look like one (every field is a
-    /// number), or one read without a header starts with a line of names.
+    /// The first line of a CSV read with `data::Header::Present` does not
+    /// look like a header: every field is a number.
     CsvHeader {
         /// What was found and what to do.
         why: &'static str,

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use ctensor::data::{Dataset, Header};
+use ctensor::data::{Dataset, Header, Standardizer};
 use ctensor::{Error, FileErrorCause, Matrix};
 
 /// Parses `text` as a data set of 2 features in `f32`.
@@ -501,4 +501,17 @@ fn labels_name_the_row_and_the_value() {
     let ds = Dataset::<1, f32>::parse_csv("x,y\n0,9\n0,-0\n", Header::Present).unwrap();
     let labels = ds.labels::<10>().unwrap();
     assert_eq!((labels[0].get(), labels[1].get()), (9, 0));
+}
+
+#[test]
+fn standardizing_never_stores_infinity() {
+    // Finite f32 data whose centred value overflows: -3e38 - 1e38 is -inf in f32.
+    let mut ds = Dataset::<1, f32>::parse_csv("3e38,0\n3e38,0\n-3e38,0\n", Header::Absent).unwrap();
+    let s = Standardizer::fit(&ds);
+    let before = ds.clone();
+    assert_eq!(
+        s.apply(&mut ds),
+        Err(Error::NonFiniteInput { row: 2, col: 0 })
+    );
+    assert_eq!(ds, before, "an Err changes nothing");
 }

@@ -4,7 +4,7 @@
 //! ```
 //! use ctensor::data::{Dataset, Header, Standardizer};
 //! let mut train = Dataset::<2, f32>::parse_csv("a,b,y\n1,10,0\n3,30,1\n", Header::Present)?;
-//! Standardizer::fit(&train).apply(&mut train);
+//! Standardizer::fit(&train).apply(&mut train)?;
 //! assert_eq!(train.features, [[-1.0, -1.0], [1.0, 1.0]]);
 //! assert_eq!(train.labels::<2>()?[1].get(), 1);
 //! # Ok::<(), ctensor::Error>(())

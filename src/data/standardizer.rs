@@ -1,7 +1,7 @@
 //! [`Standardizer`]: per-feature standardization fitted on a training split.
 
 use super::Dataset;
-use crate::Scalar;
+use crate::{Error, Result, Scalar};
 
 /// Per-feature standardization `(x - mean) / std`, fitted on one data set (the training split)
 /// and applied to others. A feature with zero deviation is only centered.
@@ -11,7 +11,7 @@ use crate::Scalar;
 /// use ctensor::data::{Dataset, Header, Standardizer};
 /// let mut ds = Dataset::<1, f64>::parse_csv("x,y\n1,0\n3,0\n", Header::Present)?;
 /// let s = Standardizer::fit(&ds);
-/// s.apply(&mut ds);
+/// s.apply(&mut ds)?;
 /// assert_eq!(ds.features, [[-1.0], [1.0]]);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
@@ -62,21 +62,38 @@ impl<const D: usize, T: Scalar> Standardizer<D, T> {
         }
     }
 
-    /// Standardizes `ds` in place.
+    /// Standardizes `ds` in place: `x <- (x - mean) / std`, computed in `T`.
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteInput`] naming the first row and feature whose standardized value
+    /// is not finite in `T` (e.g. in `f32`, `3e38 - (-1e38)` overflows, or a value far from
+    /// a tiny training deviation); then `ds` is unchanged.
     ///
     /// # Examples
     /// ```
     /// # use ctensor::data::{Dataset, Header, Standardizer};
     /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n5,0\n", Header::Present)?;
-    /// Standardizer { mean: [1.0], std: [2.0] }.apply(&mut ds);
+    /// Standardizer { mean: [1.0], std: [2.0] }.apply(&mut ds)?;
+    /// assert_eq!(ds.features, [[2.0]]);
+    /// let tiny = Standardizer { mean: [0.0], std: [1e-30] };
+    /// assert!(tiny.apply(&mut ds).is_err());
     /// assert_eq!(ds.features, [[2.0]]);
     /// # Ok::<(), ctensor::Error>(())
     /// ```
-    pub fn apply(&self, ds: &mut Dataset<D, T>) {
-        for row in &mut ds.features {
-            for ((x, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
-                *x = (*x - m) / s;
+    pub fn apply(&self, ds: &mut Dataset<D, T>) -> Result<()> {
+        let standardize = |x: T, m: T, s: T| (x - m) / s;
+        for (row, xs) in ds.features.iter().enumerate() {
+            for (col, ((&x, &m), &s)) in xs.iter().zip(&self.mean).zip(&self.std).enumerate() {
+                if !standardize(x, m, s).is_finite() {
+                    return Err(Error::NonFiniteInput { row, col });
+                }
             }
         }
+        for row in &mut ds.features {
+            for ((x, &m), &s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+                *x = standardize(*x, m, s);
+            }
+        }
+        Ok(())
     }
 }
