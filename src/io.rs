@@ -322,9 +322,11 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// assert_eq!(a, b);
     /// buf[30] ^= 1;
     /// assert!(b.read_bytes(&buf).is_err());
-    /// // A NaN is written, and rejected when read: `b` keeps its parameters.
+    /// // A NaN is refused by `write_bytes`; written anyway (`to_vec` writes the bits as they
+    /// // are), it is rejected when read: `b` keeps its parameters.
     /// a.w2[(1, 0)] = f64::NAN;
-    /// a.write_bytes(&mut buf)?;
+    /// assert!(a.write_bytes(&mut buf).is_err());
+    /// let buf = a.to_vec();
     /// assert_eq!(b.read_bytes(&buf), Err(Error::WeightsNonFinite { tensor: "w2", index: 1 }));
     /// assert_eq!(b.w2[(1, 0)], 0.0);
     /// # Ok::<(), ctensor::Error>(())
