@@ -38,6 +38,11 @@ use crate::kernels;
 /// let c: Matrix<3, 3> = &a * &b;
 /// assert_eq!(c[(2, 2)], 7.0);
 /// assert_eq!(a.transpose()[(1, 2)], 6.0);
+/// let v = ctensor::Vector::from_array([1.0, -1.0]);
+/// assert_eq!((&a * &v).into_array(), [-1.0, -1.0, -1.0]);
+/// assert_eq!(2.0 * &a - &a, a);
+/// assert_eq!(format!("{:.1}", a.column(0)), "[1.0, 3.0, 5.0]");
+/// assert_eq!(format!("{b}"), "[[ 1,  0, -1],\n [ 0,  1,  2]]");
 /// // A matrix can be a `static`, built at compile time:
 /// static W: Matrix<2, 2> = Matrix::from_array([[1.0, 0.0], [0.0, 1.0]]);
 /// assert_eq!(&W * &W, W);
@@ -53,6 +58,13 @@ unsafe impl<const R: usize, const C: usize, T: bytemuck::Zeroable> bytemuck::Zer
 {
 }
 
+/// The zero matrix, as [`Matrix::zeros`].
+///
+/// # Examples
+/// ```
+/// let m: ctensor::Matrix<2, 2, f64> = Default::default();
+/// assert_eq!(m, ctensor::Matrix::zeros());
+/// ```
 impl<const R: usize, const C: usize, T: Scalar> Default for Matrix<R, C, T> {
     fn default() -> Self {
         Self::zeros()

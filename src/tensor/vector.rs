@@ -33,6 +33,13 @@ pub struct Vector<const N: usize, T = f32>([T; N]);
 // SAFETY: `Vector` is `repr(transparent)` over `[T; N]`, which is valid all-zero when `T` is.
 unsafe impl<const N: usize, T: bytemuck::Zeroable> bytemuck::Zeroable for Vector<N, T> {}
 
+/// The zero vector, as [`Vector::zeros`].
+///
+/// # Examples
+/// ```
+/// let v: ctensor::Vector<3> = Default::default();
+/// assert_eq!(v.into_array(), [0.0; 3]);
+/// ```
 impl<const N: usize, T: Scalar> Default for Vector<N, T> {
     fn default() -> Self {
         Self::zeros()
