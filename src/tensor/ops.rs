@@ -279,3 +279,34 @@ fn matrix_vector<const R: usize, const C: usize, T: Scalar>(
     );
     Vector::from_array(out.map(|[x]| x))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::op_ref)] // the by-reference operators are what is tested
+    fn matrix_elementwise() {
+        let a = Matrix::from_array([[1.0, 2.0], [3.0, 4.0]]);
+        let b = Matrix::splat(1.0);
+        let sum = &a + &b;
+        assert_eq!(sum[(1, 1)], 5.0);
+        assert_eq!((a - b)[(0, 0)], 0.0);
+        assert_eq!((&b - a)[(1, 0)], -2.0);
+        assert_eq!((-a * 2.0)[(1, 0)], -6.0);
+        let mut c = a;
+        c += &b;
+        c -= &b;
+        assert_eq!(c, a);
+    }
+
+    #[test]
+    fn vector_arithmetic() {
+        let a = Vector::from_array([1.0_f64, 2.0]);
+        let b = Vector::splat(1.0);
+        assert_eq!((a + b).into_array(), [2.0, 3.0]);
+        assert_eq!((a - b).into_array(), [0.0, 1.0]);
+        assert_eq!((a * 3.0).into_array(), [3.0, 6.0]);
+        assert_eq!((3.0 * a / 2.0).into_array(), [1.5, 3.0]);
+    }
+}
