@@ -110,6 +110,24 @@ impl<const K: usize> Label<K> {
     }
 }
 
+/// Class 0, the first class. `Label<0>` has no class, so `Label::<0>::default()` is a
+/// compile error (an inline `const` assertion, reported when the code is built: `cargo check`
+/// alone does not evaluate it).
+///
+/// # Examples
+/// ```
+/// use ctensor::Label;
+/// assert_eq!(Label::<10>::default().get(), 0);
+/// let labels: [Label<3>; 4] = Default::default();
+/// assert!(labels.iter().all(|l| l.get() == 0));
+/// ```
+impl<const K: usize> Default for Label<K> {
+    fn default() -> Self {
+        const { assert!(K > 0, "Label<0> has no class, so no default") };
+        Self(0)
+    }
+}
+
 impl<const K: usize> TryFrom<usize> for Label<K> {
     type Error = Error;
     fn try_from(class: usize) -> Result<Self> {

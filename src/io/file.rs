@@ -1,5 +1,6 @@
 //! Weights files on disk (feature `std`): [`Mlp::save`], which never leaves a half-written
-//! model, and [`Mlp::load`].
+//! model, [`Mlp::boxed_load`] (a new network on the heap) and [`Mlp::load_into`] (into a
+//! network you have).
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -58,7 +59,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         write_replacing(path, &self.to_vec())
     }
 
-    /// Loads a weights file from `path` into a network built on the heap.
+    /// Loads a weights file from `path` into a new network built directly on the heap (never
+    /// a stack temporary, so it suits any model size), like [`Mlp::boxed_zeros`] and
+    /// [`Mlp::boxed_glorot`]. To load into a network you already have (on the stack, in a
+    /// `static`, inside another struct), use [`Mlp::load_into`].
     ///
     /// # Errors
     /// A [`FileError`] naming the file, with action `"read"`: the system's error
@@ -69,24 +73,71 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// # Examples
     /// ```
     /// use ctensor::{Error, FileErrorCause, Mlp};
-    /// let path = std::env::temp_dir().join("ctensor-doc-load.bin");
+    /// let path = std::env::temp_dir().join("ctensor-doc-boxed-load.bin");
     /// Mlp::<2, 3, 1>::zeros().save(&path)?;
-    /// let net = Mlp::<2, 3, 1>::load(&path)?;
+    /// let net: Box<Mlp<2, 3, 1>> = Mlp::boxed_load(&path)?;
     /// assert_eq!(*net, Mlp::zeros());
-    /// let err = Mlp::<3, 3, 1>::load(&path).unwrap_err();
+    /// let err = Mlp::<3, 3, 1>::boxed_load(&path).unwrap_err();
     /// assert_eq!(
     ///     err.cause,
     ///     FileErrorCause::Content(Error::WeightsShape { expected: [3, 3, 1], found: [2, 3, 1] })
     /// );
     /// # Ok::<(), ctensor::FileError>(())
     /// ```
-    pub fn load(path: impl AsRef<Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
+    pub fn boxed_load(path: impl AsRef<Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
+        let mut net = Self::boxed_zeros();
+        net.load_into(path)?;
+        Ok(net)
+    }
+
+    /// Replaces this network's parameters with those of the weights file at `path`, in place:
+    /// no new network is made, on the stack or on the heap (only the file's bytes are read
+    /// into a `Vec`). On error the network is unchanged.
+    ///
+    /// # Errors
+    /// As [`Mlp::boxed_load`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{FileErrorCause, Mlp};
+    /// let path = std::env::temp_dir().join("ctensor-doc-load-into.bin");
+    /// let mut saved = Mlp::<2, 3, 1>::zeros();
+    /// saved.b2[0] = 0.5;
+    /// saved.save(&path)?;
+    ///
+    /// let mut net = Mlp::<2, 3, 1>::zeros();
+    /// net.load_into(&path)?;
+    /// assert_eq!(net, saved);
+    /// // A missing file is an error, and `net` keeps its parameters.
+    /// let err = net.load_into("no/such/net.bin").unwrap_err();
+    /// assert!(matches!(err.cause, FileErrorCause::Io(std::io::ErrorKind::NotFound)));
+    /// assert_eq!(net, saved);
+    /// # Ok::<(), ctensor::FileError>(())
+    /// ```
+    pub fn load_into(&mut self, path: impl AsRef<Path>) -> Result<(), FileError> {
         let path = path.as_ref();
         let bytes = fs::read(path).map_err(|e| FileError::io("read", path, &e))?;
-        let mut net = Self::boxed_zeros();
-        net.read_bytes(&bytes)
-            .map_err(|e| FileError::content("read", path, e))?;
-        Ok(net)
+        self.read_bytes(&bytes)
+            .map_err(|e| FileError::content("read", path, e))
+    }
+
+    /// The same as [`Mlp::boxed_load`] (it returns a `Box`): kept for existing callers, who
+    /// should move to `boxed_load`, whose name says where the network is, or to
+    /// [`Mlp::load_into`].
+    ///
+    /// # Errors
+    /// As [`Mlp::boxed_load`].
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Mlp;
+    /// let path = std::env::temp_dir().join("ctensor-doc-load.bin");
+    /// Mlp::<2, 3, 1>::zeros().save(&path)?;
+    /// assert_eq!(Mlp::<2, 3, 1>::load(&path)?, Mlp::<2, 3, 1>::boxed_load(&path)?);
+    /// # Ok::<(), ctensor::FileError>(())
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
+        Self::boxed_load(path)
     }
 }
 

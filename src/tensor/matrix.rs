@@ -1,7 +1,8 @@
 //! [`Matrix<R, C, T>`]: an `R x C` row-major matrix with its shape in its type.
 
-use core::ops::{Add, AddAssign, Index, IndexMut, Mul, MulAssign, Neg, Sub, SubAssign};
+use core::ops::{Index, IndexMut};
 
+use super::Vector;
 use crate::Scalar;
 use crate::kernels;
 
@@ -11,6 +12,24 @@ use crate::kernels;
 /// compile time: `Matrix<R, K> * Matrix<K, C> -> Matrix<R, C>`; any other pairing does not
 /// compile.
 ///
+/// # Operators
+///
+/// Each takes its operands by value or by reference, in any mix (`a + b`, `a + &b`,
+/// `&a + b`, `&a + &b`); prefer references for large matrices, and
+/// [`matmul_into`](Matrix::matmul_into) to write a product into a buffer you own. A
+/// by-value operand's storage is reused for the result, so `a + b` and `&a + b` make no
+/// copy beyond moving their arguments.
+///
+/// | expression | shapes | result |
+/// |---|---|---|
+/// | `a + b`, `a - b`, `a += b`, `a -= b` | `R x C`, `R x C` | element-wise, `R x C` |
+/// | `a * b` | `R x K`, `K x C` | the matrix product, `R x C` |
+/// | `a * v` | `R x C`, [`Vector<C>`](Vector) | `Vector<R>`: `v` as a column |
+/// | `a * k`, `k * a`, `a / k`, `a *= k`, `a /= k` | `R x C`, scalar `T` | element-wise, `R x C` |
+/// | `-a` | `R x C` | `R x C` |
+///
+/// (`k * a` is implemented for `f32` and `f64` only, the [`Scalar`] types.)
+///
 /// # Examples
 /// ```
 /// use ctensor::Matrix;
@@ -19,6 +38,11 @@ use crate::kernels;
 /// let c: Matrix<3, 3> = &a * &b;
 /// assert_eq!(c[(2, 2)], 7.0);
 /// assert_eq!(a.transpose()[(1, 2)], 6.0);
+/// let v = ctensor::Vector::from_array([1.0, -1.0]);
+/// assert_eq!((&a * &v).into_array(), [-1.0, -1.0, -1.0]);
+/// assert_eq!(2.0 * &a - &a, a);
+/// assert_eq!(format!("{:.1}", a.column(0)), "[1.0, 3.0, 5.0]");
+/// assert_eq!(format!("{b}"), "[[ 1,  0, -1],\n [ 0,  1,  2]]");
 /// // A matrix can be a `static`, built at compile time:
 /// static W: Matrix<2, 2> = Matrix::from_array([[1.0, 0.0], [0.0, 1.0]]);
 /// assert_eq!(&W * &W, W);
@@ -34,6 +58,13 @@ unsafe impl<const R: usize, const C: usize, T: bytemuck::Zeroable> bytemuck::Zer
 {
 }
 
+/// The zero matrix, as [`Matrix::zeros`].
+///
+/// # Examples
+/// ```
+/// let m: ctensor::Matrix<2, 2, f64> = Default::default();
+/// assert_eq!(m, ctensor::Matrix::zeros());
+/// ```
 impl<const R: usize, const C: usize, T: Scalar> Default for Matrix<R, C, T> {
     fn default() -> Self {
         Self::zeros()
@@ -199,6 +230,58 @@ impl<const R: usize, const C: usize, T> Matrix<R, C, T> {
     pub fn rows(&self) -> core::slice::Iter<'_, [T; C]> {
         self.0.iter()
     }
+
+    /// Iterates over all elements, row after row (`&m` in a `for` loop does the same).
+    ///
+    /// # Examples
+    /// ```
+    /// let m = ctensor::Matrix::from_array([[1.0_f32, 2.0], [3.0, 4.0]]);
+    /// assert!(m.iter().copied().eq([1.0, 2.0, 3.0, 4.0]));
+    /// assert_eq!(m.iter().fold(0.0, |max, &x| x.max(max)), 4.0);
+    /// ```
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.as_flattened().iter()
+    }
+
+    /// Iterates mutably over all elements, row after row (`&mut m` in a `for` loop does the
+    /// same).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut m = ctensor::Matrix::from_array([[1.0_f32, -2.0], [-3.0, 4.0]]);
+    /// for x in m.iter_mut() {
+    ///     *x = x.max(0.0);
+    /// }
+    /// assert_eq!(m.into_array(), [[1.0, 0.0], [0.0, 4.0]]);
+    /// ```
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        self.as_flattened_mut().iter_mut()
+    }
+}
+
+impl<const N: usize, T: Scalar> Matrix<N, N, T> {
+    /// The `N x N` identity matrix (usable in `const` and `static` items). Only square
+    /// matrices have one: `Matrix::<2, 3>::identity()` does not compile.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Matrix;
+    /// const I: Matrix<3, 3, f64> = Matrix::identity();
+    /// assert_eq!(I[(1, 1)], 1.0);
+    /// assert_eq!(I[(1, 2)], 0.0);
+    /// let a = Matrix::from_array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+    /// assert_eq!(&a * &I, a);
+    /// ```
+    #[must_use]
+    pub const fn identity() -> Self {
+        let mut m = Self::zeros();
+        let mut i = 0;
+        while i < N {
+            m.0[i][i] = T::ONE;
+            i += 1;
+        }
+        m
+    }
 }
 
 impl<const R: usize, const C: usize, T: Scalar> Matrix<R, C, T> {
@@ -212,6 +295,22 @@ impl<const R: usize, const C: usize, T: Scalar> Matrix<R, C, T> {
     #[must_use]
     pub fn transpose(&self) -> Matrix<C, R, T> {
         Matrix::from_fn(|r, c| self.0[c][r])
+    }
+
+    /// Column `c`, copied into a [`Vector`] of length `R`.
+    ///
+    /// # Panics
+    /// If `c >= C`.
+    ///
+    /// # Examples
+    /// ```
+    /// let m = ctensor::Matrix::from_array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// assert_eq!(m.column(1).into_array(), [2.0, 4.0, 6.0]);
+    /// ```
+    #[must_use]
+    pub fn column(&self, c: usize) -> Vector<R, T> {
+        assert!(c < C, "column index out of range");
+        Vector::from_fn(|r| self.0[r][c])
     }
 
     /// Applies `f` to every element.
@@ -370,103 +469,5 @@ impl<const R: usize, const C: usize, T> Index<usize> for Matrix<R, C, T> {
 impl<const R: usize, const C: usize, T> IndexMut<usize> for Matrix<R, C, T> {
     fn index_mut(&mut self, r: usize) -> &mut [T; C] {
         &mut self.0[r]
-    }
-}
-
-impl<const R: usize, const K: usize, const C: usize, T: Scalar> Mul<&Matrix<K, C, T>>
-    for &Matrix<R, K, T>
-{
-    type Output = Matrix<R, C, T>;
-    fn mul(self, rhs: &Matrix<K, C, T>) -> Matrix<R, C, T> {
-        self.matmul(rhs)
-    }
-}
-
-impl<const R: usize, const K: usize, const C: usize, T: Scalar> Mul<Matrix<K, C, T>>
-    for Matrix<R, K, T>
-{
-    type Output = Matrix<R, C, T>;
-    fn mul(self, rhs: Matrix<K, C, T>) -> Matrix<R, C, T> {
-        self.matmul(&rhs)
-    }
-}
-
-macro_rules! elementwise {
-    ($Op:ident, $op:ident, $OpAssign:ident, $op_assign:ident, $sym:tt) => {
-        impl<const R: usize, const C: usize, T: Scalar> $OpAssign<&Matrix<R, C, T>>
-            for Matrix<R, C, T>
-        {
-            fn $op_assign(&mut self, rhs: &Matrix<R, C, T>) {
-                for (a, &b) in self.as_flattened_mut().iter_mut().zip(rhs.as_flattened()) {
-                    *a = *a $sym b;
-                }
-            }
-        }
-        impl<const R: usize, const C: usize, T: Scalar> $Op<&Matrix<R, C, T>>
-            for &Matrix<R, C, T>
-        {
-            type Output = Matrix<R, C, T>;
-            fn $op(self, rhs: &Matrix<R, C, T>) -> Matrix<R, C, T> {
-                self.zip_map(rhs, |a, b| a $sym b)
-            }
-        }
-        impl<const R: usize, const C: usize, T: Scalar> $Op for Matrix<R, C, T> {
-            type Output = Matrix<R, C, T>;
-            fn $op(mut self, rhs: Matrix<R, C, T>) -> Matrix<R, C, T> {
-                self.$op_assign(&rhs);
-                self
-            }
-        }
-    };
-}
-elementwise!(Add, add, AddAssign, add_assign, +);
-elementwise!(Sub, sub, SubAssign, sub_assign, -);
-
-impl<const R: usize, const C: usize, T: Scalar> MulAssign<T> for Matrix<R, C, T> {
-    fn mul_assign(&mut self, k: T) {
-        for a in self.as_flattened_mut() {
-            *a *= k;
-        }
-    }
-}
-
-impl<const R: usize, const C: usize, T: Scalar> Mul<T> for Matrix<R, C, T> {
-    type Output = Self;
-    fn mul(mut self, k: T) -> Self {
-        self *= k;
-        self
-    }
-}
-
-impl<const R: usize, const C: usize, T: Scalar> Neg for Matrix<R, C, T> {
-    type Output = Self;
-    fn neg(self) -> Self {
-        self.map(|x| -x)
-    }
-}
-
-impl<const R: usize, const C: usize, T> From<[[T; C]; R]> for Matrix<R, C, T> {
-    fn from(rows: [[T; C]; R]) -> Self {
-        Self(rows)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[allow(clippy::op_ref)] // the by-reference operators are what is tested
-    fn elementwise_ops() {
-        let a = Matrix::from_array([[1.0, 2.0], [3.0, 4.0]]);
-        let b = Matrix::splat(1.0);
-        let sum = &a + &b;
-        assert_eq!(sum[(1, 1)], 5.0);
-        assert_eq!((a - b)[(0, 0)], 0.0);
-        assert_eq!((-a * 2.0)[(1, 0)], -6.0);
-        let mut c = a;
-        c += &b;
-        c -= &b;
-        assert_eq!(c, a);
     }
 }

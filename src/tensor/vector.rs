@@ -1,6 +1,6 @@
 //! [`Vector<N, T>`]: a vector of `N` elements with its length in its type.
 
-use core::ops::{Add, AddAssign, Deref, DerefMut, Index, IndexMut, Mul, Sub, SubAssign};
+use core::ops::{Deref, DerefMut, Index, IndexMut};
 
 use crate::Scalar;
 
@@ -8,6 +8,13 @@ use crate::Scalar;
 /// sample's features or outputs.
 ///
 /// It dereferences to `[T; N]`, so slices' methods and iteration work directly.
+///
+/// # Operators
+///
+/// By value or by reference, in any mix: `u + v`, `u - v`, `u += v`, `u -= v` (element-wise,
+/// same `N`); `v * k`, `k * v`, `v / k`, `v *= k`, `v /= k` (scalar `T`; `k * v` for `f32` and
+/// `f64`); `-v`. A [`Matrix<R, N>`](crate::Matrix) times a `Vector<N>` is a `Vector<R>`.
+/// There is no `u * v`: use [`dot`](Vector::dot) (or `zip` for element-wise products).
 ///
 /// # Examples
 /// ```
@@ -26,6 +33,13 @@ pub struct Vector<const N: usize, T = f32>([T; N]);
 // SAFETY: `Vector` is `repr(transparent)` over `[T; N]`, which is valid all-zero when `T` is.
 unsafe impl<const N: usize, T: bytemuck::Zeroable> bytemuck::Zeroable for Vector<N, T> {}
 
+/// The zero vector, as [`Vector::zeros`].
+///
+/// # Examples
+/// ```
+/// let v: ctensor::Vector<3> = Default::default();
+/// assert_eq!(v.into_array(), [0.0; 3]);
+/// ```
 impl<const N: usize, T: Scalar> Default for Vector<N, T> {
     fn default() -> Self {
         Self::zeros()
@@ -77,6 +91,29 @@ impl<const N: usize, T> Vector<N, T> {
     #[must_use]
     pub fn into_array(self) -> [T; N] {
         self.0
+    }
+
+    /// Iterates over the elements (`&v` in a `for` loop does the same).
+    ///
+    /// # Examples
+    /// ```
+    /// let v = ctensor::Vector::from_array([1.0, 2.0]);
+    /// assert_eq!(v.iter().sum::<f32>(), 3.0);
+    /// ```
+    pub fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    /// Iterates mutably over the elements (`&mut v` in a `for` loop does the same).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut v = ctensor::Vector::from_array([1.0_f32, -2.0]);
+    /// v.iter_mut().for_each(|x| *x = x.abs());
+    /// assert_eq!(v.into_array(), [1.0, 2.0]);
+    /// ```
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        self.0.iter_mut()
     }
 }
 
@@ -185,64 +222,5 @@ impl<const N: usize, T> Index<usize> for Vector<N, T> {
 impl<const N: usize, T> IndexMut<usize> for Vector<N, T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
         &mut self.0[i]
-    }
-}
-
-impl<const N: usize, T> From<[T; N]> for Vector<N, T> {
-    fn from(a: [T; N]) -> Self {
-        Self(a)
-    }
-}
-
-impl<const N: usize, T: Scalar> AddAssign<&Vector<N, T>> for Vector<N, T> {
-    fn add_assign(&mut self, rhs: &Self) {
-        for (a, &b) in self.0.iter_mut().zip(&rhs.0) {
-            *a += b;
-        }
-    }
-}
-
-impl<const N: usize, T: Scalar> SubAssign<&Vector<N, T>> for Vector<N, T> {
-    fn sub_assign(&mut self, rhs: &Self) {
-        for (a, &b) in self.0.iter_mut().zip(&rhs.0) {
-            *a -= b;
-        }
-    }
-}
-
-impl<const N: usize, T: Scalar> Add for Vector<N, T> {
-    type Output = Self;
-    fn add(mut self, rhs: Self) -> Self {
-        self += &rhs;
-        self
-    }
-}
-
-impl<const N: usize, T: Scalar> Sub for Vector<N, T> {
-    type Output = Self;
-    fn sub(mut self, rhs: Self) -> Self {
-        self -= &rhs;
-        self
-    }
-}
-
-impl<const N: usize, T: Scalar> Mul<T> for Vector<N, T> {
-    type Output = Self;
-    fn mul(self, k: T) -> Self {
-        self.map(|x| x * k)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arithmetic() {
-        let a = Vector::from_array([1.0_f64, 2.0]);
-        let b = Vector::splat(1.0);
-        assert_eq!((a + b).into_array(), [2.0, 3.0]);
-        assert_eq!((a - b).into_array(), [0.0, 1.0]);
-        assert_eq!((a * 3.0).into_array(), [3.0, 6.0]);
     }
 }
