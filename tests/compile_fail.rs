@@ -37,6 +37,10 @@ fn check_errors() {
         "batch_vs_workspace_size",
         "label_const_out_of_range",
         "static_weights_wrong_len",
+        "identity_not_square",
+        "matrix_vector_len",
+        "add_other_shape",
+        "scalar_other_type",
     ] {
         t.compile_fail(format!("tests/ui/{case}.rs"));
     }
@@ -50,4 +54,5 @@ fn build_errors_and_pass() {
     t.pass("tests/ui/pass_*.rs");
     t.compile_fail("tests/ui/from_bytes_wrong_len.rs");
     t.compile_fail("tests/ui/to_bytes_wrong_len.rs");
+    t.compile_fail("tests/ui/label_zero_default.rs");
 }

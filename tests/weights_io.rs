@@ -179,7 +179,7 @@ fn large_model_round_trip_on_the_heap() {
     let net = Mlp::<784, 128, 10>::boxed_glorot(&mut StdRng::seed_from_u64(9));
     let path = temp_path("large");
     net.save(&path).unwrap();
-    let back = Mlp::<784, 128, 10>::load(&path).unwrap();
+    let back = Mlp::<784, 128, 10>::boxed_load(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert!(*back == *net);
 }

@@ -46,7 +46,7 @@ fn save_replaces_the_file_and_leaves_nothing_else() {
     assert_eq!(std::fs::read(&path).unwrap(), net(1).to_vec());
     net(2).save(&path).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), net(2).to_vec());
-    assert_eq!(*Net::load(&path).unwrap(), net(2));
+    assert_eq!(*Net::boxed_load(&path).unwrap(), net(2));
     assert_eq!(names_in(&dir), ["net.bin"]);
     // A relative path with no folder part saves in the current folder. (Changing the
     // current folder is safe here: every other test of this binary uses absolute paths.)
@@ -195,7 +195,7 @@ fn save_under_a_file_size_limit_keeps_the_old_model() {
     let now = std::fs::read(&target).unwrap();
     assert_eq!(now.len(), old_bytes.len(), "the old model was truncated");
     assert_eq!(now, old_bytes);
-    assert_eq!(*Net::load(&target).unwrap(), old);
+    assert_eq!(*Net::boxed_load(&target).unwrap(), old);
     assert_eq!(names_in(&dir), ["model.bin"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -121,9 +121,9 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             .map_err(|e| FileError::content("read", path, e))
     }
 
-    /// The same as [`Mlp::boxed_load`] (it returns a `Box`): kept for existing callers, who
-    /// should move to `boxed_load`, whose name says where the network is, or to
-    /// [`Mlp::load_into`].
+    /// Loads a weights file from `path` into a new network returned by value, like
+    /// [`Mlp::zeros`] and [`Mlp::glorot`]; a large model belongs on the heap
+    /// ([`Mlp::boxed_load`]) or in an existing network ([`Mlp::load_into`]).
     ///
     /// # Errors
     /// As [`Mlp::boxed_load`].
@@ -133,11 +133,14 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// use ctensor::Mlp;
     /// let path = std::env::temp_dir().join("ctensor-doc-load.bin");
     /// Mlp::<2, 3, 1>::zeros().save(&path)?;
-    /// assert_eq!(Mlp::<2, 3, 1>::load(&path)?, Mlp::<2, 3, 1>::boxed_load(&path)?);
+    /// let net: Mlp<2, 3, 1> = Mlp::load(&path)?;
+    /// assert_eq!(net, *Mlp::<2, 3, 1>::boxed_load(&path)?);
     /// # Ok::<(), ctensor::FileError>(())
     /// ```
-    pub fn load(path: impl AsRef<Path>) -> Result<alloc::boxed::Box<Self>, FileError> {
-        Self::boxed_load(path)
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, FileError> {
+        let mut net = Self::zeros();
+        net.load_into(path)?;
+        Ok(net)
     }
 }
 

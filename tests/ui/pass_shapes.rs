@@ -14,6 +14,12 @@ fn main() -> ctensor::Result<()> {
     assert_eq!(c, &a * &b);
     let _t: Matrix<3, 2> = a.transpose();
     let _v: Vector<4> = Vector::<4>::zeros() + Vector::<4>::splat(1.0);
+    let _d: Matrix<2, 5> = a * b;
+    let _w: Vector<2> = &a * &Vector::<3>::zeros();
+    let _i: Matrix<3, 3> = Matrix::identity();
+    let _s: Matrix<2, 3> = 2.0 * (&a + Matrix::<2, 3>::zeros()) / 4.0;
+    let _col: Vector<2> = a.column(2);
+    let _l: Label<1> = Label::default();
 
     let wide = Mlp::<64, 32, 10>::zeros();
     let _logits: Matrix<8, 10> = wide.forward(&Matrix::<8, 64>::zeros());
