@@ -75,7 +75,7 @@ impl<const D: usize, T: Scalar> Standardizer<D, T> {
     /// let mut ds = Dataset::<1, f32>::parse_csv("x,y\n5,0\n", Header::Present)?;
     /// Standardizer { mean: [1.0], std: [2.0] }.apply(&mut ds)?;
     /// assert_eq!(ds.features, [[2.0]]);
-    /// let tiny = Standardizer { mean: [0.0], std: [1e-30] };
+    /// let tiny = Standardizer { mean: [0.0], std: [1e-39] }; // 2 / 1e-39 overflows f32
     /// assert!(tiny.apply(&mut ds).is_err());
     /// assert_eq!(ds.features, [[2.0]]);
     /// # Ok::<(), ctensor::Error>(())
