@@ -212,7 +212,7 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Loader<'a, B
     /// let mut loader = Loader::values(&features, &features, &mut order, &mut x, &mut y)?;
     /// let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     /// let mut batches = loader.epoch(&mut rng);
-/// let batch = batches.next_batch()?.expect("a batch");
+    /// let batch = batches.next_batch()?.expect("a batch");
     /// assert_eq!(batch.len(), 4);
     /// assert_ne!(batch.inputs(), [[0.0], [1.0], [2.0], [3.0]]); // shuffled
     /// # Ok::<(), ctensor::Error>(())
@@ -460,7 +460,7 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> DatasetLoade
     /// let mut loader = ds.value_loader::<8>()?;
     /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     /// let mut batches = loader.epoch(&mut rng);
-/// let batch = batches.next_batch()?.expect("a batch");
+    /// let batch = batches.next_batch()?.expect("a batch");
     /// assert_eq!(batch.len(), 2);
     /// # Ok::<(), ctensor::Error>(())
     /// ```
