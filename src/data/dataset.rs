@@ -189,6 +189,9 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
     /// `Vec<usize>` shuffled by the caller's own code works; the check is one comparison per
     /// row.
     ///
+    /// For a training loop, [`Dataset::class_loader`] and [`Dataset::value_loader`] do this
+    /// (the shuffle, the copies, the labels) and return ready batches.
+    ///
     /// # Errors
     /// [`Error::IndexOutOfRange`] for the first index of the batch that is not a row
     /// (`index >= len()`). Every index is checked before anything is written: on an `Err`,

@@ -21,7 +21,8 @@
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
 //! let mut net = Mlp::<2, 16, 2>::glorot(&mut rng);
-//! let (cfg, mut adam, mut ws) = (TrainConfig::new(Loss::SoftmaxCrossEntropy), Adam::new(0.05)?, Workspace::zeros());
+//! let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
+//! let (mut adam, mut ws) = (Adam::new(0.05)?, Workspace::zeros());
 //! for _ in 0..200 {
 //!     let mut batches = loader.epoch(&mut rng); // 3 batches: 2 rows, 2 rows, 1 row
 //!     while let Some(batch) = batches.next_batch()? {
