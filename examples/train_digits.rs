@@ -86,11 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     curves.save_svg()?;
 
     // Rows: the true digit; columns: the predicted one.
-    for (digit, row) in test
-        .confusion_matrix(|x| net.classify(x))?
-        .iter()
-        .enumerate()
-    {
+    let confusion = test.confusion_matrix(|x| net.classify(x))?;
+    for (digit, row) in confusion.iter().enumerate() {
         println!("{digit}: {row:3?}");
     }
     let test_accuracy = test.accuracy(|x| net.classify(x))?;
