@@ -6,14 +6,15 @@
 //! cargo run --release --example breast_cancer
 //! ```
 //!
-//! Reads `data/breast_cancer_{train,test}.csv`. A sample is classified benign when its logit
-//! is positive (probability above 1/2). The same seed gives bit-identical results.
+//! Reads `data/breast_cancer_{train,test}.csv` and writes the loss and accuracy curves to
+//! `target/plots/breast_cancer.svg`. A sample is classified benign when its predicted
+//! probability is above 1/2. The same seed gives bit-identical results.
 
 #[path = "common/mod.rs"]
 mod common;
 
-use ctensor::data::{Dataset, Standardizer};
-use ctensor::{Adam, Batch, L2, Loss, Matrix, Mlp, Targets, TrainConfig, Workspace};
+use ctensor::data::Standardizer;
+use ctensor::{Adam, L2, Label, Loss, Mlp, TrainConfig, Workspace};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -28,6 +29,7 @@ const LEARNING_RATE: f64 = 1e-3;
 /// L2 penalty on the weights, chosen by hand (5-fold cross-validation on the training rows).
 const L2_LAMBDA: f64 = 1e-2;
 const SEED: u64 = 42;
+const LOSS: Loss = Loss::SigmoidCrossEntropy;
 
 type Net = Mlp<D, H, 1>;
 
@@ -45,45 +47,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut rng = StdRng::seed_from_u64(SEED);
     let mut net = Net::glorot(&mut rng);
-    let cfg = TrainConfig::new(Loss::SigmoidCrossEntropy).with_l2(L2::new(L2_LAMBDA)?);
+    let cfg = TrainConfig::new(LOSS).with_l2(L2::new(L2_LAMBDA)?);
     let mut adam = Adam::new(LEARNING_RATE)?;
     let mut ws = Workspace::<B, D, H, 1>::zeros();
 
-    let mut order: Vec<usize> = (0..train.len()).collect();
-    let mut x = Matrix::<B, D>::zeros();
-    let mut y = [0.0; B];
-    let mut targets = Matrix::<B, 1>::zeros();
-    for epoch in 1..=EPOCHS {
-        common::shuffle(&mut order, &mut rng);
+    // Batches of B rows with their 0/1 target as a value, shuffled every epoch.
+    let mut loader = train.value_loader::<B>()?;
+    let mut curves = common::Curves::new("breast_cancer", "acc", "accuracy");
+    for _ in 0..EPOCHS {
+        let mut batches = loader.epoch(&mut rng);
         let mut loss_sum = 0.0;
-        for start in (0..order.len()).step_by(B) {
-            let len = train.fill_batch(&order, start, &mut x, &mut y)?;
-            // One target value (0 or 1) per row, as a B x 1 matrix.
-            for (row, &t) in y.iter().enumerate() {
-                targets[row] = [t];
-            }
-            let batch = Batch::partial(&x, Targets::Values(&targets), len)?;
+        while let Some(batch) = batches.next_batch()? {
             let stats = net.train_step(&batch, &cfg, &mut ws, &mut adam, &mut rng)?;
-            loss_sum += f64::from(stats.loss) * len as f64;
+            loss_sum += f64::from(stats.loss) * batch.len() as f64;
         }
-        println!(
-            "epoch {epoch:3}  loss {:.4}  train acc {:.4}  test acc {:.4}",
-            loss_sum / train.len() as f64,
-            accuracy(&net, &train),
-            accuracy(&net, &test),
-        );
+        let train_accuracy = train.accuracy(|x| diagnose(&net, x))?;
+        let test_accuracy = test.accuracy(|x| diagnose(&net, x))?;
+        curves.epoch(loss_sum / train.len() as f64, train_accuracy, test_accuracy);
     }
-    println!("final test accuracy: {:.4}", accuracy(&net, &test));
+    curves.save_svg()?;
+    let [[mm, mb], [bm, bb]] = test.confusion_matrix(|x| diagnose(&net, x))?;
+    println!(
+        "test: malignant {mm} right, {mb} called benign; benign {bb} right, {bm} called malignant"
+    );
+    let test_accuracy = test.accuracy(|x| diagnose(&net, x))?;
+    println!("final test accuracy: {test_accuracy:.4}");
     Ok(())
 }
 
-/// Fraction of rows classified correctly: benign (1) when the logit is positive.
-fn accuracy(net: &Net, ds: &Dataset<D>) -> f64 {
-    let correct = ds
-        .features
-        .iter()
-        .zip(&ds.targets)
-        .filter(|&(x, &t)| (net.logits(x)[0] > 0.0) == (t == 1.0))
-        .count();
-    correct as f64 / ds.len() as f64
+/// Benign (1) when the predicted probability is above 1/2, else malignant (0).
+fn diagnose(net: &Net, x: &[f32; D]) -> ctensor::Result<Label<2>> {
+    let [probability] = net.predict(x, LOSS)?;
+    Label::new(usize::from(probability > 0.5))
 }

@@ -8,19 +8,14 @@
 //! ```
 //!
 //! Reads `data/digits_{train,test}.csv` (features scaled by 1/16 to `[0, 1]`) and writes
-//! `models/digits.bin`. If that file already exists, it is loaded first and its test accuracy
-//! printed, to show a saved model in use. The same seed gives bit-identical results.
+//! `models/digits.bin`, and the loss and accuracy curves to `target/plots/digits.svg`. If the
+//! model file already exists, it is loaded first and its test accuracy printed, to show a saved
+//! model in use. The same seed gives bit-identical results.
 
 #[path = "common/mod.rs"]
 mod common;
 
-use std::path::PathBuf;
-
-use ctensor::data::Dataset;
-use ctensor::{
-    Adam, Batch, Dropout, L2, Label, LabelSmoothing, Loss, Matrix, Mlp, Targets, TrainConfig,
-    Workspace,
-};
+use ctensor::{Adam, Dropout, L2, LabelSmoothing, Loss, Mlp, TrainConfig, Workspace};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -46,21 +41,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut train, mut test) = common::load_split::<D>("digits")?;
     train.scale(1.0 / 16.0);
     test.scale(1.0 / 16.0);
-    let train_labels = train.labels::<K>()?;
-    let test_labels = test.labels::<K>()?;
     println!(
         "digits: {} training rows, {} test rows",
         train.len(),
         test.len()
     );
 
-    let model_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/digits.bin");
+    let model_path = common::repo_path("models/digits.bin");
     if model_path.exists() {
         match Net::load(&model_path) {
             Ok(saved) => println!(
                 "loaded {}: test accuracy {:.4}",
                 model_path.display(),
-                accuracy(&saved, &test, &test_labels)
+                test.accuracy(|x| saved.classify(x))?
             ),
             Err(e) => println!("could not load {}: {e}", model_path.display()),
         }
@@ -75,47 +68,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut adam = Adam::new(LEARNING_RATE)?;
     let mut ws = Workspace::<B, D, H, K>::zeros();
 
-    let mut order: Vec<usize> = (0..train.len()).collect();
-    let mut x = Matrix::<B, D>::zeros();
-    let mut y = [0.0; B];
-    let mut batch_labels = [Label::<K>::new_const(0); B];
-    for epoch in 1..=EPOCHS {
-        common::shuffle(&mut order, &mut rng);
+    // Batches of B rows with their labels, shuffled every epoch; the last one is partial.
+    let mut loader = train.class_loader::<B, K>()?;
+    let mut curves = common::Curves::new("digits", "acc", "accuracy");
+    for _ in 0..EPOCHS {
+        let mut batches = loader.epoch(&mut rng);
         let mut loss_sum = 0.0;
-        for start in (0..order.len()).step_by(B) {
-            // `len` is B except for the last batch of the epoch, which is trained on too.
-            let len = train.fill_batch(&order, start, &mut x, &mut y)?;
-            for (label, &row) in batch_labels.iter_mut().zip(&order[start..start + len]) {
-                *label = train_labels[row];
-            }
-            let batch = Batch::partial(&x, Targets::Classes(&batch_labels), len)?;
+        while let Some(batch) = batches.next_batch()? {
             let stats = net.train_step(&batch, &cfg, &mut ws, &mut adam, &mut rng)?;
             // The data loss against the smoothed targets (without the L2 penalty).
-            loss_sum += f64::from(stats.loss) * len as f64;
+            loss_sum += f64::from(stats.loss) * batch.len() as f64;
         }
-        println!(
-            "epoch {epoch:3}  loss {:.4}  train acc {:.4}  test acc {:.4}",
-            loss_sum / train.len() as f64,
-            accuracy(&net, &train, &train_labels),
-            accuracy(&net, &test, &test_labels),
-        );
+        let train_accuracy = train.accuracy(|x| net.classify(x))?;
+        let test_accuracy = test.accuracy(|x| net.classify(x))?;
+        curves.epoch(loss_sum / train.len() as f64, train_accuracy, test_accuracy);
     }
+    curves.save_svg()?;
 
-    let test_accuracy = accuracy(&net, &test, &test_labels);
+    // Rows: the true digit; columns: the predicted one.
+    let confusion = test.confusion_matrix(|x| net.classify(x))?;
+    for (digit, row) in confusion.iter().enumerate() {
+        println!("{digit}: {row:3?}");
+    }
+    let test_accuracy = test.accuracy(|x| net.classify(x))?;
     std::fs::create_dir_all(model_path.parent().ok_or("model path has no parent")?)?;
     net.save(&model_path)?;
     println!("saved {}", model_path.display());
     println!("final test accuracy: {test_accuracy:.4}");
     Ok(())
-}
-
-/// Fraction of rows whose most likely class is the label.
-fn accuracy(net: &Net, ds: &Dataset<D>, labels: &[Label<K>]) -> f64 {
-    let correct = ds
-        .features
-        .iter()
-        .zip(labels)
-        .filter(|&(x, &label)| Label::argmax(&net.logits(x)) == Ok(label))
-        .count();
-    correct as f64 / ds.len() as f64
 }

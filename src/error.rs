@@ -93,7 +93,8 @@ pub enum Error {
     /// needs one (use `train_step`).
     DropoutNeedsRng,
     /// An output of the network (or a score given to [`Label::argmax`](crate::Label::argmax))
-    /// is NaN, or infinite where a finite value was needed: there is no class to return.
+    /// is NaN, or infinite where a finite value was needed: there is no class (or, for
+    /// [`Mlp::predict`](crate::Mlp::predict), no value) to return.
     NonFiniteOutput {
         /// The first output that is NaN or infinite.
         index: usize,
@@ -190,6 +191,30 @@ pub enum Error {
         /// The number of rows.
         len: usize,
     },
+    /// Two lists that go row by row are not equally long: features and their targets, a data
+    /// set and the index buffer of a [`Loader`](crate::data::Loader), predictions and the true
+    /// values of a [metric](crate::metrics).
+    LengthMismatch {
+        /// The list of the wrong length, e.g. `"targets"`.
+        what: &'static str,
+        /// The rows expected (those of the features, or of the true values).
+        expected: usize,
+        /// The rows found.
+        found: usize,
+    },
+    /// A prediction given to a [metric](crate::metrics) or to
+    /// [`TargetScaler::invert`](crate::data::TargetScaler::invert) is NaN or infinite, or
+    /// becomes infinite when mapped back to the targets' units.
+    NonFinitePrediction {
+        /// The row of the prediction (0 for a single value).
+        row: usize,
+    },
+    /// A statistic does not fit in `f64` (values of `f64` data above about `1e154` are
+    /// squared): scale the data down.
+    Overflow {
+        /// What overflowed, e.g. `"mean squared error"`.
+        what: &'static str,
+    },
 }
 
 /// `Result<T, ctensor::Error>`.
@@ -266,8 +291,8 @@ impl fmt::Display for Error {
             ),
             Error::NonFiniteOutput { index } => write!(
                 f,
-                "output {index} of the network is NaN or infinite: no class can be chosen \
-                 (check the weights)"
+                "output {index} of the network is NaN or infinite: no class or value can be \
+                 given (check the weights)"
             ),
             Error::WeightsLength { expected, found } => write!(
                 f,
@@ -333,6 +358,19 @@ impl fmt::Display for Error {
             Error::IndexOutOfRange { index, len } => {
                 write!(f, "row index {index} is out of range for {len} rows")
             }
+            Error::LengthMismatch {
+                what,
+                expected,
+                found,
+            } => write!(f, "{what}: {found} rows, expected {expected}"),
+            Error::NonFinitePrediction { row } => write!(
+                f,
+                "prediction {row} is NaN or infinite (or overflows in the targets' units)"
+            ),
+            Error::Overflow { what } => write!(
+                f,
+                "the {what} overflows f64 (values too large: scale the data down)"
+            ),
         }
     }
 }

@@ -33,7 +33,12 @@
 //! - `nn`: [activations](nn::activation), [losses](nn::loss), [Glorot init](nn::init),
 //!   [dropout](nn::dropout), the [`Mlp`] with its training step, and [optimizers](nn::optim).
 //! - [`io`]: the weights file format; [`Error`]: the one error type.
-//! - [`data`] (feature `std`): CSV loading, standardization and batching for examples.
+//! - [`data`]: the epoch loop ([`data::Loader`] hands out ready [`Batch`]es), a seeded shuffle
+//!   and train/test split, target scaling; with `std`, [`data::Dataset`] read from CSV, with
+//!   one-call loaders and metrics.
+//! - [`metrics`]: accuracy, confusion matrix, MSE and R^2 over slices.
+//! - [`LrSchedule`]: step, exponential and cosine learning-rate schedules (with warm-up) for
+//!   any optimizer.
 //!
 //! ## Features
 //! - `std` (default): file I/O, CSV loading; implies `alloc`.
@@ -76,16 +81,15 @@ compile_error!(
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod data;
 pub mod error;
 pub mod io;
 pub mod kernels;
 mod label;
+pub mod metrics;
 pub mod nn;
 mod scalar;
 mod tensor;
-
-#[cfg(feature = "std")]
-pub mod data;
 
 /// The README's code examples, compiled and run as doc tests.
 #[cfg(all(doctest, feature = "std"))]
@@ -107,5 +111,6 @@ pub use nn::loss::{
 };
 pub use nn::mlp::{Batch, Gradients, Mlp, StepStats, Targets, TrainConfig, Workspace};
 pub use nn::optim::{Adam, Momentum, Optimizer, Sgd};
+pub use nn::schedule::LrSchedule;
 pub use scalar::Scalar;
 pub use tensor::{Matrix, Vector};

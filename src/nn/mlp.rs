@@ -672,6 +672,45 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         Label::argmax(&logits)
     }
 
+    /// The prediction for one sample: the outputs through the output activation of `loss`,
+    /// the loss the network was trained with. For [`Loss::MeanSquaredError`] the outputs
+    /// themselves (a regression's predicted values); for [`Loss::SigmoidCrossEntropy`] the
+    /// sigmoid of each (a probability per output); for [`Loss::SoftmaxCrossEntropy`] their
+    /// softmax (class probabilities). Inference mode.
+    ///
+    /// # Errors
+    /// As [`Mlp::classify`]: [`Error::NonFiniteInput`] (row 0) if an input is NaN or
+    /// infinite, [`Error::NonFiniteOutput`] if an output is.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Loss, Matrix, Mlp, Vector};
+    /// // y = 2 x + 1, as one hidden ReLU unit.
+    /// let net = Mlp::<1, 1, 1>::from_parts(
+    ///     Matrix::from_array([[2.0]]), Vector::from_array([0.0]),
+    ///     Matrix::from_array([[1.0]]), Vector::from_array([1.0]),
+    /// );
+    /// assert_eq!(net.predict(&[3.0], Loss::MeanSquaredError)?, [7.0]);
+    /// let p = net.predict(&[3.0], Loss::SigmoidCrossEntropy)?[0];
+    /// assert!((p - 1.0 / (1.0 + (-7.0_f32).exp())).abs() < 1e-6);
+    /// assert!(net.predict(&[f32::NAN], Loss::MeanSquaredError).is_err());
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
+    pub fn predict(&self, x: &[T; D], loss: Loss) -> Result<[T; K]> {
+        if let Some(col) = x.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteInput { row: 0, col });
+        }
+        let z = self.logits(x);
+        if let Some(index) = z.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteOutput { index });
+        }
+        Ok(match loss {
+            Loss::MeanSquaredError => z,
+            Loss::SigmoidCrossEntropy => z.map(crate::sigmoid),
+            Loss::SoftmaxCrossEntropy => crate::softmax(&z),
+        })
+    }
+
     /// `out = X W1 + b1` for the rows of `x`.
     fn hidden_pre_activation(&self, x: &[[T; D]], out: &mut [[T; H]]) {
         kernels::matmul(x, self.w1.as_array(), out, false);

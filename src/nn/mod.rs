@@ -1,5 +1,5 @@
 //! Neural-network pieces: activations, losses, initialization, dropout, the [`Mlp`](crate::Mlp)
-//! and its optimizers.
+//! its optimizers and [learning-rate schedules](schedule).
 
 pub mod activation;
 pub mod dropout;
@@ -7,3 +7,4 @@ pub mod init;
 pub mod loss;
 pub mod mlp;
 pub mod optim;
+pub mod schedule;
