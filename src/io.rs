@@ -104,7 +104,7 @@ use check::{Layout, check_file};
 ///
 /// # Examples
 /// ```
-/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// let bytes: [u8; ctensor::Mlp::<2, 3, 1>::BYTE_LEN] = ctensor::Mlp::<2, 3, 1>::zeros().to_bytes();
 /// assert_eq!(bytes[..4], ctensor::io::MAGIC);
 /// ```
 pub const MAGIC: [u8; 4] = *b"CTNS";
@@ -112,7 +112,7 @@ pub const MAGIC: [u8; 4] = *b"CTNS";
 ///
 /// # Examples
 /// ```
-/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// let bytes: [u8; ctensor::Mlp::<2, 3, 1>::BYTE_LEN] = ctensor::Mlp::<2, 3, 1>::zeros().to_bytes();
 /// assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), ctensor::io::FORMAT_VERSION);
 /// ```
 pub const FORMAT_VERSION: u16 = 1;
@@ -123,7 +123,7 @@ pub const FORMAT_VERSION: u16 = 1;
 /// use ctensor::io::HEADER_LEN;
 /// let mut net = ctensor::Mlp::<2, 3, 1>::zeros();
 /// net.w1[(0, 0)] = 0.5;
-/// let bytes = net.to_vec();
+/// let bytes: [u8; ctensor::Mlp::<2, 3, 1>::BYTE_LEN] = net.to_bytes();
 /// assert_eq!(bytes[HEADER_LEN..HEADER_LEN + 4], 0.5f32.to_le_bytes());
 /// ```
 pub const HEADER_LEN: usize = 20;
@@ -132,7 +132,7 @@ pub const HEADER_LEN: usize = 20;
 /// # Examples
 /// ```
 /// use ctensor::io::{CHECKSUM_LEN, crc32};
-/// let bytes = ctensor::Mlp::<2, 3, 1>::zeros().to_vec();
+/// let bytes: [u8; ctensor::Mlp::<2, 3, 1>::BYTE_LEN] = ctensor::Mlp::<2, 3, 1>::zeros().to_bytes();
 /// let (body, stored) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
 /// assert_eq!(stored, crc32(body).to_le_bytes());
 /// ```
@@ -315,18 +315,18 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// use ctensor::{Error, Mlp};
     /// let mut a = Mlp::<2, 3, 1, f64>::zeros();
     /// a.b2[0] = 1.5;
-    /// let mut buf = vec![0u8; Mlp::<2, 3, 1, f64>::BYTE_LEN];
+    /// let mut buf = [0u8; Mlp::<2, 3, 1, f64>::BYTE_LEN];
     /// a.write_bytes(&mut buf)?;
     /// let mut b = Mlp::<2, 3, 1, f64>::zeros();
     /// b.read_bytes(&buf)?;
     /// assert_eq!(a, b);
     /// buf[30] ^= 1;
     /// assert!(b.read_bytes(&buf).is_err());
-    /// // A NaN is refused by `write_bytes`; written anyway (`to_vec` writes the bits as they
+    /// // A NaN is refused by `write_bytes`; written anyway (`to_bytes` writes the bits as they
     /// // are), it is rejected when read: `b` keeps its parameters.
     /// a.w2[(1, 0)] = f64::NAN;
     /// assert!(a.write_bytes(&mut buf).is_err());
-    /// let buf = a.to_vec();
+    /// let buf: [u8; Mlp::<2, 3, 1, f64>::BYTE_LEN] = a.to_bytes();
     /// assert_eq!(b.read_bytes(&buf), Err(Error::WeightsNonFinite { tensor: "w2", index: 1 }));
     /// assert_eq!(b.w2[(1, 0)], 0.0);
     /// # Ok::<(), ctensor::Error>(())

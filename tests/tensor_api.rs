@@ -287,6 +287,7 @@ fn defaults() {
 
 /// `boxed_load` and `load_into` read what `save` wrote; `load_into` leaves the network as it
 /// was on an error.
+#[cfg(feature = "std")]
 #[test]
 fn load_by_name() {
     type Net = Mlp<3, 4, 2, f64>;

@@ -123,7 +123,7 @@ macro_rules! const_decoder {
 const_decoder!(f32, 1, read_f32_const);
 const_decoder!(f64, 2, read_f64_const);
 
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests {
     use super::super::{CHECKSUM_LEN, HEADER_LEN, crc32};
     use crate::{Error, Mlp, Scalar};
