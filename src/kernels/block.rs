@@ -25,7 +25,7 @@
 //!
 //! The raw parts of [`Operands`] come from the slices of one product (see `mod.rs`), so each
 //! pointer may reach its own operand only, and the functions here form a pointer (`add`)
-//! only to an element that exists: never one past the end, never past it.
+//! only to an element that exists: never to one past the end of an operand, or beyond.
 //! - `a`: `A'(i, p) = a + i * rsa + p * csa` for `i < m`, `p < k`: `A` (`n x K`, `rsa = K`,
 //!   `csa = 1`) or `A^T` (`A` is `k x M`, `rsa = 1`, `csa = M`);
 //! - `b`: `B'(p, j) = b + p * ldb + j` ([`Source::Rows`]) or `b + j * ld + p`
@@ -469,8 +469,7 @@ unsafe fn panel_rows<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
     accumulate: bool,
 ) {
     let o = Operands { k: kb, ..o };
-    // `i0` is 0 or `MR` (after the packing block), so `m - i0` is a whole number of blocks
-    // and the same remainder `m % MR`.
+    // `i0 <= m`: 0, or the `MR` rows that the packing tile computed.
     let full = (o.m - i0) / MR;
     for ib in 0..full {
         let i = i0 + ib * MR;

@@ -43,7 +43,7 @@
 //! slices into raw operands (`block::Operands`) with their own pointers
 //! (`as_flattened().as_ptr()`, and `as_mut_ptr()` of the exclusive borrow of `C`), over the
 //! rows the slices have (`operands_nn`, `operands_tn`, `operands_nt`: the public functions
-//! first check that the row counts agree; [`common_rows`] takes the common rows). So:
+//! first check that the row counts agree; `common_rows` takes the common rows). So:
 //! - `a` may reach the elements of `A` and nothing else, `b` those of `B`, `c` those of `C`;
 //!   `C` is written only through `c`, and no other pointer or reference reaches it during
 //!   the call;
