@@ -10,18 +10,23 @@
 # - `train`: on-device SGD, loss going down, weights within tolerance of the host's;
 # - `kernel_check`: the Cortex-M inference kernel equals a plain reference bit for bit, for
 #   every output width it handles and inputs with zeros, infinities and NaN;
-# - `cost` and `digits` are built with `panic-is-link-error`: they link only if no panic is
-#   reachable; `panic_probe`, which has one, must not link with it (negative control);
+# - `cost`, `digits` (inference) and `train` (the on-device training step: forward, backward,
+#   SGD update) are built with `panic-is-link-error`: they link only if no panic is reachable;
+#   `panic_probe`, which has one, must not link with it (negative control);
 # - `cost`: the numbers of the table, against the targets (<= 4,000 instructions per
 #   inference and <= 6 KiB of .text on the M4F, <= 512 B of stack, no heap).
 #
 # Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
 # qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
 # llvm-size/llvm-objdump (from PATH, else rustup's llvm-tools component). No stdin needed.
+# Builds into $CARGO_TARGET_DIR if set (relative to examples/firmware), else
+# examples/firmware/target.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FW="$ROOT/examples/firmware"
+TARGET_DIR=${CARGO_TARGET_DIR:-$FW/target}
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$FW/$TARGET_DIR" ;; esac
 TIMEOUT=${FIRMWARE_TIMEOUT:-120}
 M4F=thumbv7em-none-eabihf
 M0=thumbv6m-none-eabi
@@ -66,7 +71,7 @@ fi
 # From its own folder: the firmware's .cargo/config.toml (thumb target) must not apply.
 (cd "$ROOT/tools/train-small-digits" && cargo check --quiet </dev/null)
 
-PLUGIN_DIR="$FW/target/qemu-insncount"
+PLUGIN_DIR="$TARGET_DIR/qemu-insncount"
 mkdir -p "$PLUGIN_DIR"
 gcc -shared -fPIC -O2 -o "$PLUGIN_DIR/libinsncount.so" "$ROOT/tools/qemu-insncount/insncount.c"
 
@@ -78,7 +83,7 @@ declare -A BOARD=([$M4F]="Cortex-M4F" [$M0]="Cortex-M0")
 
 # run TARGET BIN: runs an image in QEMU with no stdin, under timeout; prints its output.
 run() {
-  local elf="$FW/target/$1/release/$2"
+  local elf="$TARGET_DIR/$1/release/$2"
   # shellcheck disable=SC2086
   timeout "$TIMEOUT" qemu-system-arm ${QEMU_ARGS[$1]} -display none -monitor none -serial null \
     -semihosting-config enable=on,target=native -kernel "$elf" </dev/null \
@@ -88,17 +93,20 @@ run() {
 declare -A TEXT RODATA DATA BSS INSNS STACK
 for target in "$M4F" "$M0"; do
   step "build for ${BOARD[$target]} ($target)"
-  # The inference images: any reachable panic is a link error.
-  cargo build --release --target "$target" --features panic-is-link-error --bin cost --bin digits \
-    </dev/null || fail "inference build for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
+  # The inference images and the training image: any reachable panic is a link error.
+  cargo build --release --target "$target" --features panic-is-link-error \
+    --bin cost --bin digits --bin train </dev/null \
+    || fail "panic-free build (inference and training) for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
+  echo "cost, digits (inference) and train (training step) link with panic-is-link-error: no reachable panic"
+  mkdir -p "$TARGET_DIR"
   if cargo build --release --target "$target" --features panic-is-link-error --bin panic_probe \
-    </dev/null >"$FW/target/panic_probe.log" 2>&1; then
+    </dev/null >"$TARGET_DIR/panic_probe.log" 2>&1; then
     fail "panic_probe linked with panic-is-link-error: the panic-free check proves nothing"
   fi
-  grep -q error_a_panic_is_reachable_in_this_firmware "$FW/target/panic_probe.log" \
-    || { cat "$FW/target/panic_probe.log"; fail "panic_probe failed to build for another reason"; }
+  grep -q error_a_panic_is_reachable_in_this_firmware "$TARGET_DIR/panic_probe.log" \
+    || { cat "$TARGET_DIR/panic_probe.log"; fail "panic_probe failed to build for another reason"; }
   echo "panic_probe (a reachable panic) does not link with panic-is-link-error, as it must"
-  cargo build --release --target "$target" --bin train --bin kernel_check </dev/null
+  cargo build --release --target "$target" --bin kernel_check </dev/null
 
   step "digits on ${BOARD[$target]}"
   run "$target" digits
@@ -108,7 +116,7 @@ for target in "$M4F" "$M0"; do
   run "$target" kernel_check
 
   step "cost on ${BOARD[$target]}"
-  elf="$FW/target/$target/release/cost"
+  elf="$TARGET_DIR/$target/release/cost"
   # shellcheck disable=SC2086
   out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
     "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" infer ${QEMU_ARGS[$target]} </dev/null 2>&1) \

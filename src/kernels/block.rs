@@ -20,6 +20,28 @@
 //! in L1 whatever the row stride of `B` (a stride of 512 bytes maps a column panel of `B` onto
 //! 8 of L1's 64 sets), the loads are aligned, and `A B^T` becomes `A B` (the packing reads
 //! `B^T`).
+//!
+//! # What each pointer may reach
+//!
+//! The raw parts of [`Operands`] come from the slices of one product (see `mod.rs`), so each
+//! pointer may reach its own operand only, and the functions here form a pointer (`add`)
+//! only to an element that exists: never to one past the end of an operand, or beyond.
+//! - `a`: `A'(i, p) = a + i * rsa + p * csa` for `i < m`, `p < k`: `A` (`n x K`, `rsa = K`,
+//!   `csa = 1`) or `A^T` (`A` is `k x M`, `rsa = 1`, `csa = M`);
+//! - `b`: `B'(p, j) = b + p * ldb + j` ([`Source::Rows`]) or `b + j * ld + p`
+//!   ([`Source::Transposed`]) for `p < k`, `j < n`. A tile reads the `load_cols` columns of
+//!   its panel and no more: a partial row goes through a zero-padded copy (portable) or masked
+//!   loads, and the second vector of a row is formed only when the panel has a column there
+//!   (`x86.rs`);
+//! - `c`: `C(i, j) = c + i * ldc + j` for `i < m`, `j < n`, written through the exclusive
+//!   borrow of `C`, which no other pointer reaches;
+//! - a packed panel: `buf + p * NR + j` for `p < kb <= LEN / NR`, `j < NR`, in this
+//!   function's own stack array, written before it is read.
+//!
+//! Row and column offsets are formed at the start of a row block or column panel, only when
+//! that block or panel has at least one row or column. Where `m`, `n` or `k` is zero an
+//! operand may have no elements (its pointer is then a slice's dangling pointer), so
+//! [`gemm`] and [`gemm_packed`] return before forming any pointer ([`empty`]).
 
 use core::mem::MaybeUninit;
 use core::ptr;
@@ -111,7 +133,8 @@ pub(crate) unsafe fn gemm<
     o: Operands<T>,
     accumulate: bool,
 ) {
-    if o.m == 0 || o.n == 0 {
+    // SAFETY: forwarded contract.
+    if unsafe { empty(o, accumulate) } {
         return;
     }
     if o.k == 1 && o.m > 1 {
@@ -119,15 +142,16 @@ pub(crate) unsafe fn gemm<
         unsafe { rank_one::<T, F>(o, accumulate) };
         return;
     }
-    let mut i = 0;
-    while i + MR <= o.m {
-        // SAFETY: rows `i..i + MR` are in range; forwarded contract.
-        unsafe { row_block::<T, F, MR, NR, 1>(o, i, accumulate) };
-        i += MR;
+    let full = o.m / MR;
+    for ib in 0..full {
+        // SAFETY: rows `ib * MR..(ib + 1) * MR <= m` exist; forwarded contract.
+        unsafe { row_block::<T, F, MR, NR, 1>(o, ib * MR, accumulate) };
     }
-    // SAFETY (all arms): rows `i..m` are in range; forwarded contract.
+    let i = full * MR;
+    // SAFETY (all arms): the `m % MR` rows `i..m` exist; forwarded contract. (`m % MR < MR`
+    // makes the last arm provably unreachable: no panic is linked.)
     unsafe {
-        match o.m - i {
+        match o.m % MR {
             0 => {}
             1 if o.n <= NR => row_block::<T, F, 1, NR, KU1>(o, i, accumulate),
             1 => row_block::<T, F, 1, NR1, 1>(o, i, accumulate),
@@ -140,6 +164,31 @@ pub(crate) unsafe fn gemm<
             _ => unreachable!("row blocks have at most 8 rows"),
         }
     }
+}
+
+/// The products with nothing to compute: no rows or columns (nothing to do), or an empty
+/// inner dimension (`C = 0`, or `C` unchanged if `accumulate`). Returns whether it was one.
+/// After `false`, `m`, `n` and `k` are all at least 1, so `A'(0, 0)`, `B'(0, 0)` and
+/// `C(0, 0)` exist: the pointers of an empty operand may be dangling, and are never
+/// offset.
+///
+/// # Safety
+/// As [`gemm`].
+#[inline(always)]
+unsafe fn empty<T: Scalar>(o: Operands<T>, accumulate: bool) -> bool {
+    if o.m == 0 || o.n == 0 {
+        return true;
+    }
+    if o.k == 0 {
+        if !accumulate {
+            for i in 0..o.m {
+                // SAFETY: row `i < m` of `C`: `c + i * ldc .. + n`, writable.
+                unsafe { ptr::write_bytes(o.c.add(i * o.ldc), 0, o.n) };
+            }
+        }
+        return true;
+    }
+    false
 }
 
 /// `C (+)= alpha a' b'^T` for an inner dimension of 1 (the update of a weight matrix by one
@@ -262,16 +311,8 @@ pub(crate) unsafe fn gemm_packed<
     src: Source<T>,
     accumulate: bool,
 ) {
-    if o.m == 0 || o.n == 0 {
-        return;
-    }
-    if o.k == 0 {
-        if !accumulate {
-            for i in 0..o.m {
-                // SAFETY: row `i` of `C` has `n` writable elements.
-                unsafe { ptr::write_bytes(o.c.add(i * o.ldc), 0, o.n) };
-            }
-        }
+    // SAFETY: forwarded contract.
+    if unsafe { empty(o, accumulate) } {
         return;
     }
     if let Source::Transposed { b, ld } = src
@@ -428,20 +469,29 @@ unsafe fn panel_rows<T: Scalar, F: MulAdd<T>, const MR: usize, const NR: usize>(
     accumulate: bool,
 ) {
     let o = Operands { k: kb, ..o };
-    let mut i = i0;
-    while i + MR <= o.m {
-        // SAFETY: rows `i..i + MR` are in range.
+    // `i0 <= m`: 0, or the `MR` rows that the packing tile computed.
+    let full = (o.m - i0) / MR;
+    for ib in 0..full {
+        let i = i0 + ib * MR;
+        // SAFETY: rows `i..i + MR <= m` of `A'` and `C` exist: `a + i * rsa` is `A'(i, k0)`,
+        // `c + i * ldc` is `C(i, j0)`.
         unsafe {
             let (a, c) = (a.add(i * o.rsa), c.add(i * o.ldc));
             micro::<T, F, MR, NR, 1>(o, a, b, NR, NR, c, cols, accumulate);
         }
-        i += MR;
     }
-    // SAFETY: rows `i..m` are in range.
+    let i = i0 + full * MR;
+    let rest = (o.m - i0) % MR;
+    if rest == 0 {
+        // No rows left: `a + i * rsa` and `c + i * ldc` would point past `A'` and `C`, so
+        // they are not formed.
+        return;
+    }
+    // SAFETY: `i < m`: `a + i * rsa` is `A'(i, k0)` and `c + i * ldc` is `C(i, j0)`; the
+    // `rest` rows `i..m` exist.
     unsafe {
         let (a, c) = (a.add(i * o.rsa), c.add(i * o.ldc));
-        match o.m - i {
-            0 => {}
+        match rest {
             1 => micro::<T, F, 1, NR, 4>(o, a, b, NR, NR, c, cols, accumulate),
             2 if MR > 2 => micro::<T, F, 2, NR, 2>(o, a, b, NR, NR, c, cols, accumulate),
             3 if MR > 3 => micro::<T, F, 3, NR, 2>(o, a, b, NR, NR, c, cols, accumulate),

@@ -23,6 +23,20 @@
 //! the bias), so for finite weights they give the portable path's bits exactly. Skipping a
 //! zero term is exact: `s + (+-0) = s` for every sum `s` these loops can hold (a sum that
 //! starts at `+0` is never `-0`). It differs only if a weight is infinite or NaN (`0 * inf`).
+//!
+//! # What each pointer may reach
+//!
+//! - Hard float: the `asm!` blocks get pointers taken from the borrowed operands and read
+//!   only within them: `x` the `D` inputs (four at a time, `D / 4` times); `w` the column
+//!   `16 * block <= H - 16` of row 0 of `w1` (formed with `wrapping_add`, in bounds), then 16
+//!   `f32`s of each of the `D` rows; `b` 16 `f32`s of `b1`; `h` 16 of the stack array
+//!   `hidden` (written); `hidden` its `H` values, `w2` its `H` rows of `K`, `b2` its `K`,
+//!   `out` the `K` logits (written), `zeros` at most 16 of the static `ZEROS`. The pointer
+//!   registers that the loops advance end one element or one row past what they read; that
+//!   is machine arithmetic inside `asm!`, never dereferenced, not a Rust pointer offset.
+//! - Soft float (also built for the host's tests): safe code on slices; the one `unsafe` is
+//!   `assume_init` of the `K` logits, after `logits_f32` wrote them all (it returns `true`
+//!   only then).
 
 #![cfg_attr(not(target_arch = "arm"), allow(dead_code))]
 

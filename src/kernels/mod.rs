@@ -36,6 +36,28 @@
 //! [`portable`] exposes the portable path directly, for tests and benchmarks.
 //!
 //! Every function overwrites `C` when `accumulate` is `false` and adds to it when `true`.
+//!
+//! # Unsafe code: what each pointer may reach
+//!
+//! All of the crate's `unsafe` is in this module. Each product turns its three borrowed
+//! slices into raw operands (`block::Operands`) with their own pointers
+//! (`as_flattened().as_ptr()`, and `as_mut_ptr()` of the exclusive borrow of `C`), over the
+//! rows the slices have (`operands_nn`, `operands_tn`, `operands_nt`: the public functions
+//! first check that the row counts agree; `common_rows` takes the common rows). So:
+//! - `a` may reach the elements of `A` and nothing else, `b` those of `B`, `c` those of `C`;
+//!   `C` is written only through `c`, and no other pointer or reference reaches it during
+//!   the call;
+//! - the kernels form a pointer only to an element that exists (never one past the end of
+//!   an operand, let alone further; never an offset of the dangling pointer of an empty
+//!   slice): see `block.rs` and `x86.rs` for each offset, where the bounds are checked once
+//!   per row block or column panel, never per element;
+//! - the only other memory touched is the kernels' own stack: packed panels of `B` and the
+//!   partial rows of a tile.
+//!
+//! `tests/miri_kernels.rs` reaches every path (portable and AVX2 + FMA, `f32` and `f64`,
+//! every edge size) and `tools/miri.sh` runs it under Miri, which reports any pointer that
+//! leaves its operand. `cortex_m.rs` reads its operands in `asm!` (Cortex-M4F) or through
+//! safe slices (Cortex-M0, also built for the host's tests).
 
 mod block;
 /// One-sample inference on Cortex-M (the hook is in `Mlp::logits`; also built for tests).
@@ -68,14 +90,12 @@ pub fn matmul<T: Scalar, const K: usize, const N: usize>(
     c: &mut [[T; N]],
     accumulate: bool,
 ) {
-    let o = operands_nn(a, b, c);
-    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
-    // and `C` from an exclusive borrow.
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if unsafe { x86::gemm::<T, N>(o, accumulate) } {
-        return;
-    }
-    unsafe { portable::gemm::<T, N>(o, accumulate) };
+    assert_eq!(
+        a.len(),
+        c.len(),
+        "matmul: A and C need the same number of rows"
+    );
+    common_rows::matmul(a, b, c, accumulate);
 }
 
 /// `C = A^T B` (or `C += A^T B`): `A` is `n x M`, `B` is `n x N`, `C` is `M x N`; the sum runs
@@ -99,18 +119,17 @@ pub fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
     c: &mut [[T; N]; M],
     accumulate: bool,
 ) {
-    let o = operands_tn(a, b, c);
-    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
-    // and `C` from an exclusive borrow.
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if unsafe { x86::gemm::<T, N>(o, accumulate) } {
-        return;
-    }
-    unsafe { portable::gemm::<T, N>(o, accumulate) };
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "matmul_tn: A and B need the same number of rows"
+    );
+    common_rows::matmul_tn(a, b, c, accumulate);
 }
 
-/// `C += alpha A^T B`: the SGD update `W -= lr X^T dZ` applied as the gradient is computed,
-/// without storing it.
+/// `C += alpha A^T B`, the sum over the rows that `a` and `b` both have (as
+/// [`common_rows`]: no check that can panic): the SGD update `W -= lr X^T dZ` applied as the
+/// gradient is computed, without storing it.
 #[inline]
 pub(crate) fn matmul_tn_add_scaled<T: Scalar, const M: usize, const N: usize>(
     a: &[[T; M]],
@@ -118,11 +137,13 @@ pub(crate) fn matmul_tn_add_scaled<T: Scalar, const M: usize, const N: usize>(
     c: &mut [[T; N]; M],
     alpha: T,
 ) {
+    debug_assert_eq!(a.len(), b.len(), "matmul_tn_add_scaled: rows of A and B");
     let o = Operands {
         alpha,
         ..operands_tn(a, b, c)
     };
-    // SAFETY (both calls): as in `matmul_tn`.
+    // SAFETY (both calls): the operands reach only the rows of `a`, `b` and `c` (see
+    // `operands_tn`); `C` is exclusively borrowed.
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if unsafe { x86::gemm::<T, N>(o, true) } {
         return;
@@ -169,31 +190,95 @@ pub fn matmul_nt<T: Scalar, const K: usize, const N: usize>(
     c: &mut [[T; N]],
     accumulate: bool,
 ) {
-    let o = operands_nt(a, b, c);
-    let src = block::Source::Transposed { b: o.b, ld: K };
-    // SAFETY (both calls): the operands come from borrowed slices whose shapes were checked,
-    // and `C` from an exclusive borrow; `src` reads `B^T` within `b`.
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if unsafe { x86::gemm_packed::<T, N>(o, src, accumulate) } {
-        return;
-    }
-    unsafe { portable::gemm_packed::<T, N>(o, src, accumulate) };
+    assert_eq!(
+        a.len(),
+        c.len(),
+        "matmul_nt: A and C need the same number of rows"
+    );
+    common_rows::matmul_nt(a, b, c, accumulate);
 }
 
-/// The raw operands of `C = A B`.
+/// The three products for the crate's own callers (the training step), whose row counts
+/// agree by construction: over the rows that both slices have, with no check that can
+/// panic, so that a firmware's training step links without a panic handler
+/// (`tools/firmware.sh`). A mismatch is a bug of the caller: `debug_assert!`ed, and in a
+/// release build the product of the common rows (the extra rows are neither read nor
+/// written). The public functions check and panic instead.
+pub(crate) mod common_rows {
+    use super::{block, operands_nn, operands_nt, operands_tn};
+    use crate::Scalar;
+
+    /// [`super::matmul`] over the first `min(a.len(), c.len())` rows.
+    #[inline]
+    pub(crate) fn matmul<T: Scalar, const K: usize, const N: usize>(
+        a: &[[T; K]],
+        b: &[[T; N]; K],
+        c: &mut [[T; N]],
+        accumulate: bool,
+    ) {
+        debug_assert_eq!(a.len(), c.len(), "matmul: rows of A and C");
+        let o = operands_nn(a, b, c);
+        // SAFETY (both calls): the operands reach only the rows of `a` and `c` that both
+        // have, and `b` (see `operands_nn`); `C` is exclusively borrowed.
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if unsafe { super::x86::gemm::<T, N>(o, accumulate) } {
+            return;
+        }
+        unsafe { super::portable::gemm::<T, N>(o, accumulate) };
+    }
+
+    /// [`super::matmul_tn`] summed over the first `min(a.len(), b.len())` rows.
+    #[inline]
+    pub(crate) fn matmul_tn<T: Scalar, const M: usize, const N: usize>(
+        a: &[[T; M]],
+        b: &[[T; N]],
+        c: &mut [[T; N]; M],
+        accumulate: bool,
+    ) {
+        debug_assert_eq!(a.len(), b.len(), "matmul_tn: rows of A and B");
+        let o = operands_tn(a, b, c);
+        // SAFETY (both calls): the operands reach only the rows that `a` and `b` both have,
+        // and `c` (see `operands_tn`); `C` is exclusively borrowed.
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if unsafe { super::x86::gemm::<T, N>(o, accumulate) } {
+            return;
+        }
+        unsafe { super::portable::gemm::<T, N>(o, accumulate) };
+    }
+
+    /// [`super::matmul_nt`] over the first `min(a.len(), c.len())` rows.
+    #[inline]
+    pub(crate) fn matmul_nt<T: Scalar, const K: usize, const N: usize>(
+        a: &[[T; K]],
+        b: &[[T; K]; N],
+        c: &mut [[T; N]],
+        accumulate: bool,
+    ) {
+        debug_assert_eq!(a.len(), c.len(), "matmul_nt: rows of A and C");
+        let o = operands_nt(a, b, c);
+        let src = block::Source::Transposed { b: o.b, ld: K };
+        // SAFETY (both calls): the operands reach only the rows of `a` and `c` that both
+        // have, and `b`, read as `B^T` through `src` (see `operands_nt`); `C` is
+        // exclusively borrowed.
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        if unsafe { super::x86::gemm_packed::<T, N>(o, src, accumulate) } {
+            return;
+        }
+        unsafe { super::portable::gemm_packed::<T, N>(o, src, accumulate) };
+    }
+}
+
+/// The raw operands of `C = A B` over the first `m = min(a.len(), c.len())` rows (the
+/// callers check that the lengths are equal, or guarantee it): `a` reaches the `m x K`
+/// elements of `A`, `b` the `K x N` of `B`, `c` the `m x N` of `C`.
 #[inline(always)]
 fn operands_nn<T: Scalar, const K: usize, const N: usize>(
     a: &[[T; K]],
     b: &[[T; N]; K],
     c: &mut [[T; N]],
 ) -> Operands<T> {
-    assert_eq!(
-        a.len(),
-        c.len(),
-        "matmul: A and C need the same number of rows"
-    );
     Operands {
-        m: a.len(),
+        m: a.len().min(c.len()),
         n: N,
         k: K,
         a: a.as_flattened().as_ptr(),
@@ -207,22 +292,19 @@ fn operands_nn<T: Scalar, const K: usize, const N: usize>(
     }
 }
 
-/// The raw operands of `C = A^T B`: `A'(i, p) = A[p][i]`.
+/// The raw operands of `C = A^T B` (`A'(i, p) = A[p][i]`) summed over the first
+/// `k = min(a.len(), b.len())` rows: `a` reaches the `k x M` elements of `A`, `b` the `k x N`
+/// of `B`, `c` the `M x N` of `C`.
 #[inline(always)]
 fn operands_tn<T: Scalar, const M: usize, const N: usize>(
     a: &[[T; M]],
     b: &[[T; N]],
     c: &mut [[T; N]; M],
 ) -> Operands<T> {
-    assert_eq!(
-        a.len(),
-        b.len(),
-        "matmul_tn: A and B need the same number of rows"
-    );
     Operands {
         m: M,
         n: N,
-        k: a.len(),
+        k: a.len().min(b.len()),
         a: a.as_flattened().as_ptr(),
         rsa: 1,
         csa: M,
@@ -234,20 +316,17 @@ fn operands_tn<T: Scalar, const M: usize, const N: usize>(
     }
 }
 
-/// The raw operands of `C = A B^T` (`B` is read through [`block::Source::Transposed`]).
+/// The raw operands of `C = A B^T` (`B` is read through [`block::Source::Transposed`]) over
+/// the first `m = min(a.len(), c.len())` rows: `a` reaches the `m x K` elements of `A`, `b`
+/// the `N x K` of `B`, `c` the `m x N` of `C`.
 #[inline(always)]
 fn operands_nt<T: Scalar, const K: usize, const N: usize>(
     a: &[[T; K]],
     b: &[[T; K]; N],
     c: &mut [[T; N]],
 ) -> Operands<T> {
-    assert_eq!(
-        a.len(),
-        c.len(),
-        "matmul_nt: A and C need the same number of rows"
-    );
     Operands {
-        m: a.len(),
+        m: a.len().min(c.len()),
         n: N,
         k: K,
         a: a.as_flattened().as_ptr(),
@@ -310,7 +389,13 @@ pub mod portable {
         c: &mut [[T; N]],
         accumulate: bool,
     ) {
-        // SAFETY: the operands come from borrowed slices whose shapes were checked.
+        assert_eq!(
+            a.len(),
+            c.len(),
+            "matmul: A and C need the same number of rows"
+        );
+        // SAFETY: the operands reach only the rows of `a` and `c`, and `b`; `C` is
+        // exclusively borrowed.
         unsafe { gemm::<T, N>(super::operands_nn(a, b, c), accumulate) };
     }
 
@@ -324,7 +409,13 @@ pub mod portable {
         c: &mut [[T; N]; M],
         accumulate: bool,
     ) {
-        // SAFETY: the operands come from borrowed slices whose shapes were checked.
+        assert_eq!(
+            a.len(),
+            b.len(),
+            "matmul_tn: A and B need the same number of rows"
+        );
+        // SAFETY: the operands reach only the rows of `a` and `b`, and `c`; `C` is
+        // exclusively borrowed.
         unsafe { gemm::<T, N>(super::operands_tn(a, b, c), accumulate) };
     }
 
@@ -338,8 +429,14 @@ pub mod portable {
         c: &mut [[T; N]],
         accumulate: bool,
     ) {
+        assert_eq!(
+            a.len(),
+            c.len(),
+            "matmul_nt: A and C need the same number of rows"
+        );
         let o = super::operands_nt(a, b, c);
-        // SAFETY: as above; `B^T` is read within `b`.
+        // SAFETY: the operands reach only the rows of `a` and `c`, and `b` (read as `B^T`
+        // through the source); `C` is exclusively borrowed.
         unsafe { gemm_packed::<T, N>(o, Source::Transposed { b: o.b, ld: K }, accumulate) };
     }
 

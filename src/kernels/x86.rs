@@ -1,4 +1,22 @@
 //! `x86_64` with `std`: the block kernel compiled for AVX2 + FMA, chosen at run time.
+//!
+//! The dispatch asks `is_x86_feature_detected!` once (cached in an atomic). That macro is
+//! `true` at compile time when the features are enabled (`-C target-feature=+avx2,+fma`),
+//! which is how Miri runs this path (`tools/miri.sh`); under Miri without those flags it
+//! reports neither, and the portable path runs.
+//!
+//! # What each pointer may reach
+//!
+//! The same operands as `block.rs` (whose module docs list them), cast from `T` to `f32` or
+//! `f64` only once `T` is known to be that type. The AVX2 tile (`avx2_tile!`) reads row `p`
+//! of `B'` at `b + p * ldb` as two vectors of `lanes` (8 `f32`, 4 `f64`): both with plain
+//! loads for a full panel (`load_cols == 2 * lanes`, both in the row); for a partial panel
+//! the first with a masked load (or a plain one if the panel has more than `lanes`
+//! columns), and the second from `b + p * ldb + lanes` with a masked load only if the panel
+//! has a column there (`load_cols > lanes`), else zero without forming that pointer. Masked
+//! lanes are not accessed. `C` is written with two whole vectors only for a full panel
+//! (`store_cols == 2 * lanes`), else element by element (`j < store_cols`) from a stack copy;
+//! the packed panel `pack + p * NR + [0, NR)` is the caller's buffer of `k * NR` elements.
 
 use core::any::TypeId;
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -144,12 +162,18 @@ macro_rules! avx2_tile {
      $bcast:ident, $fmadd:ident, $mul:ident, $add:ident, $set1:ident, $int:ty, $mask:ident,
      $maskload:ident) => {
         /// # Safety
-        /// As `block::portable_tile` with `NR = 2 * lanes`; the CPU has AVX2 and FMA.
+        /// As `block::portable_tile` with `NR = 2 * lanes` (`1 <= load_cols <= NR`,
+        /// `store_cols <= NR`); the CPU has AVX2 and FMA.
         #[inline(always)]
         unsafe fn $name<const MR: usize, const KU: usize, const PACK: bool>(t: Tile<$t>) {
             const NR: usize = 2 * $lanes;
-            // SAFETY: the caller runs on a CPU with AVX2 and FMA; every pointer formed below
-            // is within the blocks `t` describes (the caller's contract).
+            // SAFETY: the caller runs on a CPU with AVX2 and FMA. The pointers formed below
+            // (the caller's contract says these elements exist): `t.a + r * rsa + p * csa`
+            // (`A'(r, p)`, `r < MR`, `p < k`); `t.b + p * ldb` (row `p < k` of `B'`, at least
+            // one column), `+ lanes` only if `load_cols > lanes`, read as at most
+            // `load_cols` columns; `t.pack + p * NR (+ lanes)` (the `k x NR` panel, if
+            // `PACK`); `t.c + r * ldc` (row `r < MR` of `C`), `+ h * lanes` only if
+            // `store_cols == NR`, else `+ j` for `j < store_cols`; `tmp` (`NR` elements).
             unsafe {
                 let mut acc: [[[$v; 2]; MR]; KU] = [[[$setzero(); 2]; MR]; KU];
                 // A partial row of `B'` is read with masked loads (lanes past `load_cols`
@@ -171,10 +195,14 @@ macro_rules! avx2_tile {
                     ($acc:expr, $p:expr) => {{
                         let p = $p;
                         let row = t.b.add(p * t.ldb);
+                        // `row + lanes` is formed only if that column is in the
+                        // panel: past it, it could point past the end of `B`.
                         let (b0, b1) = if t.load_cols == NR {
                             ($load(row), $load(row.add($lanes)))
+                        } else if t.load_cols > $lanes {
+                            ($load(row), $maskload(row.add($lanes), m1))
                         } else {
-                            ($maskload(row, m0), $maskload(row.add($lanes), m1))
+                            ($maskload(row, m0), $setzero())
                         };
                         if PACK {
                             $store(t.pack.add(p * NR), b0);

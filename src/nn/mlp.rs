@@ -277,7 +277,7 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a batch is never empty
     pub fn len(&self) -> usize {
-        self.len
+        self.len.min(B) // `len <= B` (checked when made); `min` lets the optimizer see it
     }
 
     /// The valid input rows.
@@ -291,7 +291,7 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
     /// ```
     #[must_use]
     pub fn inputs(&self) -> &'a [[T; D]] {
-        &self.x.as_array()[..self.len]
+        &self.x.as_array()[..self.len()]
     }
 }
 
@@ -713,13 +713,13 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
     /// `out = X W1 + b1` for the rows of `x`.
     fn hidden_pre_activation(&self, x: &[[T; D]], out: &mut [[T; H]]) {
-        kernels::matmul(x, self.w1.as_array(), out, false);
+        kernels::common_rows::matmul(x, self.w1.as_array(), out, false);
         add_bias(out, &self.b1);
     }
 
     /// `out = A1 W2 + b2` for the rows of `hidden`.
     fn output_logits(&self, hidden: &[[T; H]], out: &mut [[T; K]]) {
-        kernels::matmul(hidden, self.w2.as_array(), out, false);
+        kernels::common_rows::matmul(hidden, self.w2.as_array(), out, false);
         add_bias(out, &self.b2);
     }
 
@@ -821,7 +821,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ) -> Result<StepStats<T>> {
         let loss = self.backward_to_hidden(batch, cfg, ws)?;
         let n = batch.len();
-        kernels::matmul_tn(
+        kernels::common_rows::matmul_tn(
             batch.inputs(),
             &ws.d_hidden.as_array()[..n],
             ws.grads.w1.as_array_mut(),
@@ -871,9 +871,9 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let d_hidden = &mut ws.d_hidden.as_array_mut()[..n];
         let grads = &mut ws.grads;
 
-        kernels::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
+        kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
         sum_rows(d_logits, &mut grads.b2);
-        kernels::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
+        kernels::common_rows::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
         for (d, &g) in d_hidden
             .as_flattened_mut()
             .iter_mut()
@@ -904,7 +904,9 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             {
                 if !is_bias || l2.includes_biases() {
                     penalty += l2.penalty(theta);
-                    l2.add_gradient(theta, grad);
+                    if theta.len() == grad.len() {
+                        l2.add_gradient(theta, grad); // (equal: same shapes; no panic path)
+                    }
                 }
             }
         }
@@ -980,7 +982,12 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 penalty: T::ZERO,
             });
         }
-        kernels::matmul_tn(batch.inputs(), d_hidden, ws.grads.w1.as_array_mut(), false);
+        kernels::common_rows::matmul_tn(
+            batch.inputs(),
+            d_hidden,
+            ws.grads.w1.as_array_mut(),
+            false,
+        );
         let stats = self.finish_gradients(cfg, ws, loss)?;
         optimizer.update(self, &ws.grads)?;
         Ok(stats)

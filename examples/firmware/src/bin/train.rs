@@ -3,7 +3,8 @@
 //! RAM, the batch a `static` in flash). The host (`build.rs`) runs the same code
 //! (`src/shared.rs`) with the same `libm`; the device checks that its loss goes down at every
 //! step and that its weights match the host's within the tolerance below, and prints how many
-//! are bit-identical.
+//! are bit-identical. Built with the `panic-is-link-error` feature: it links only if no panic
+//! is reachable, in the training step (`Mlp::train_step`) as in the rest of the image.
 #![no_std]
 #![no_main]
 
