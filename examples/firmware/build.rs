@@ -190,7 +190,8 @@ fn predict<const H: usize>(bytes: &[u8], digits: &[[u8; D]]) -> (Vec<u8>, Vec<[u
         .iter()
         .map(|p| {
             let logits = net.logits(&shared::input(p));
-            (Label::argmax(&logits).get() as u8, logits.map(f32::to_bits))
+            let class = Label::argmax(&logits).expect("finite logits").get();
+            (class as u8, logits.map(f32::to_bits))
         })
         .unzip()
 }
