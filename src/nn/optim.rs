@@ -96,18 +96,18 @@ pub(crate) fn all_finite_after<T: Scalar>(
 ) -> bool {
     const LANES: usize = 8;
     let mut acc = [T::ZERO; LANES];
-    let chunks = theta
-        .chunks_exact(LANES)
-        .zip(a.chunks_exact(LANES))
-        .zip(b.chunks_exact(LANES))
-        .zip(g.chunks_exact(LANES));
-    let rest = (
-        theta.chunks_exact(LANES).remainder(),
-        a.chunks_exact(LANES).remainder(),
-        b.chunks_exact(LANES).remainder(),
-        g.chunks_exact(LANES).remainder(),
-    );
-    for (((t, a), b), g) in chunks.chain(core::iter::once((((rest.0, rest.1), rest.2), rest.3))) {
+    // `as_chunks` (a compile-time chunk size) rather than `chunks_exact`: zipping the latter
+    // divides by a run-time chunk size, a panic path the firmware's panic-free build rejects.
+    let (theta, theta_rest) = theta.as_chunks::<LANES>();
+    let (a, a_rest) = a.as_chunks::<LANES>();
+    let (b, b_rest) = b.as_chunks::<LANES>();
+    let (g, g_rest) = g.as_chunks::<LANES>();
+    let full = theta.iter().zip(a).zip(b).zip(g);
+    let rest = core::iter::once((((theta_rest, a_rest), b_rest), g_rest));
+    for (((t, a), b), g) in full
+        .map(|(((t, a), b), g)| (((&t[..], &a[..]), &b[..]), &g[..]))
+        .chain(rest)
+    {
         for ((((acc, &t), &a), &b), &g) in acc.iter_mut().zip(t).zip(a).zip(b).zip(g) {
             *acc += f(t, a, b, g) * T::ZERO;
         }
