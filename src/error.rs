@@ -72,6 +72,18 @@ pub enum Error {
         /// The parameter tensor that would have overflowed, e.g. `"w1"`.
         tensor: &'static str,
     },
+    /// The optimizer's update would have made a parameter of a layer of a
+    /// [`Seq`](crate::Seq) NaN or infinite. The step was not applied: every parameter and the
+    /// optimizer state are as they were.
+    NonFiniteLayerUpdate {
+        /// The layer's index in the network (ReLU and dropout layers count).
+        layer: usize,
+        /// The tensor, `"weight"` or `"bias"`.
+        tensor: &'static str,
+    },
+    /// Training with a dropout rate a network without a
+    /// [`DropoutLayer`](crate::DropoutLayer) cannot apply.
+    NoDropoutLayer,
     /// A batch claims more valid rows than it holds, or none.
     BatchLength {
         /// The valid rows claimed.
@@ -240,6 +252,15 @@ impl fmt::Display for Error {
                 f,
                 "the update would make {tensor} NaN or infinite (step too large for the scalar \
                  type); the step was not applied"
+            ),
+            Error::NonFiniteLayerUpdate { layer, tensor } => write!(
+                f,
+                "the update would make {layer}.{tensor} NaN or infinite (step too large for the \
+                 scalar type); the step was not applied"
+            ),
+            Error::NoDropoutLayer => write!(
+                f,
+                "training asks for dropout, but the network has no DropoutLayer to apply it"
             ),
             Error::BatchLength { len, capacity } => write!(
                 f,

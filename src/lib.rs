@@ -107,8 +107,10 @@ pub use nn::loss::{
     softmax_cross_entropy,
 };
 pub use nn::mlp::{Batch, Gradients, Mlp, StepStats, Targets, TrainConfig, Workspace};
-pub use nn::optim::{Adam, Momentum, Optimizer, Sgd};
+pub use nn::optim::seq::SeqOptimizer;
+pub use nn::optim::{Adam, AdamOf, Momentum, MomentumOf, Optimizer, Sgd};
 pub use nn::seq::Seq;
 pub use nn::seq::convert::MlpSeq;
+pub use nn::seq::train::SeqWorkspace;
 pub use scalar::Scalar;
 pub use tensor::{Matrix, Vector};

@@ -69,7 +69,7 @@ pub trait Row: Copy + sealed::Sealed + 'static {
     /// Elements per row.
     const WIDTH: usize;
     /// Storage for `B` rows: a [`Matrix<B, N, T>`](crate::Matrix) for `[T; N]`.
-    type Block<const B: usize>: Zeros + RowBlock<Row = Self>;
+    type Block<const B: usize>: Zeros + RowBlock<Row = Self> + Clone + core::fmt::Debug;
 
     /// The elements of `rows`, row after row.
     fn flat(rows: &[Self]) -> &[Self::Elem];
@@ -157,7 +157,7 @@ pub trait Forward {
     type Out: Row;
     /// Scratch memory for the inference of up to `B` rows (the rows between the layers of a
     /// chain; `()` for a single layer).
-    type Scratch<const B: usize>: Zeros;
+    type Scratch<const B: usize>: Zeros + Clone + core::fmt::Debug;
     /// The layer list, as recorded in a weights file.
     const ARCH: Arch;
 
@@ -260,7 +260,7 @@ impl<'a> TrainContext<'a> {
 pub trait Train: Forward + Params + Zeros {
     /// What the backward pass needs from the forward pass of up to `B` rows, and the
     /// backward pass's own scratch rows.
-    type Cache<const B: usize>: Zeros;
+    type Cache<const B: usize>: Zeros + Clone + core::fmt::Debug;
 
     /// Training-mode forward pass: as [`Forward::forward`], keeping in `cache` what
     /// [`Train::backward`] needs; a [`DropoutLayer`](crate::DropoutLayer) draws its mask from

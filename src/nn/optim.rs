@@ -1,10 +1,20 @@
 //! Optimizers: [`Sgd`], [`Momentum`] and [`Adam`].
 //!
+//! [`MomentumOf<S>`] and [`AdamOf<S>`] keep state of the shape `S` of the parameters they
+//! update: [`Momentum<D, H, K, T>`] and [`Adam<D, H, K, T>`] are those of an [`Mlp`]
+//! (`S = Gradients<D, H, K, T>`, [`Optimizer`]); `MomentumOf<L>` and `AdamOf<L>` those of a
+//! [`Seq<L>`](crate::Seq) ([`SeqOptimizer`](crate::SeqOptimizer)). The update rules are
+//! written once, over the [`Params`] numbering of tensors.
+//!
 //! The L2 penalty is part of the objective (see [`TrainConfig::l2`](crate::TrainConfig)), so
 //! its gradient `2 lambda theta` is already in the gradients an optimizer receives: with
 //! [`Sgd`] one step is exactly `theta <- theta - lr (dJ/dtheta + 2 lambda theta)`.
 
+pub mod seq;
+
+use crate::nn::layer::Zeros;
 use crate::nn::mlp::{Gradients, Mlp, TENSOR_NAMES};
+use crate::nn::params::Params;
 use crate::{Error, Result, Scalar};
 
 /// Updates an [`Mlp`]'s parameters from its gradients.
@@ -66,7 +76,7 @@ fn check<T: Scalar>(
     }
 }
 
-fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
+pub(crate) fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
     check(
         "learning rate",
         lr,
@@ -213,6 +223,25 @@ pub(crate) fn check_sgd_update<T: Scalar>(thetas: &[&[T]], grads: &[&[T]], lr: T
     Ok(())
 }
 
+/// One SGD step of every tensor of `params` from `grads`, all or nothing: `Err(i)` names the
+/// first tensor whose update would not be finite (then nothing changed).
+pub(crate) fn sgd_apply<P: Params, G: Params<Scalar = P::Scalar>>(
+    params: &mut P,
+    grads: &G,
+    lr: P::Scalar,
+) -> core::result::Result<(), usize> {
+    for i in 0..P::TENSORS {
+        let (theta, g) = (params.tensor(i), grads.tensor(i));
+        if !all_finite_after(theta, g, g, g, |t, _, _, g| sgd_value(t, g, lr)) {
+            return Err(i);
+        }
+    }
+    for i in 0..P::TENSORS {
+        sgd_update(params.tensor_mut(i), grads.tensor(i), lr);
+    }
+    Ok(())
+}
+
 /// `theta -= lr g`, element by element.
 #[inline]
 pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
@@ -223,7 +252,9 @@ pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
 
 /// SGD with momentum, PyTorch's convention: `v <- mu v + g`, `theta <- theta - lr v`.
 ///
-/// Holds a velocity the size of the model: build large ones with [`Momentum::boxed`].
+/// `S` is the shape of the velocity, the shape of the parameters updated:
+/// [`Momentum<D, H, K, T>`] for an [`Mlp`], `MomentumOf<L>` for a [`Seq<L>`](crate::Seq).
+/// Holds a velocity the size of the model: build large ones with [`MomentumOf::boxed`].
 ///
 /// # Examples
 /// ```
@@ -237,22 +268,28 @@ pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
 /// assert_eq!(net.b2[0], -2.5);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Momentum<const D: usize, const H: usize, const K: usize, T = f32> {
+#[derive(Clone, Debug, bytemuck_derive::Zeroable)]
+#[zeroable(bound = "")]
+pub struct MomentumOf<S> {
     lr: f64,
     momentum: f64,
-    velocity: Gradients<D, H, K, T>,
+    velocity: S,
 }
 
-// SAFETY: `f64`s and a `Gradients` of a `Zeroable` scalar are all valid when zero.
-unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-    bytemuck::Zeroable for Momentum<D, H, K, T>
-{
-}
+/// [`MomentumOf`] an [`Mlp<D, H, K, T>`]'s parameters.
+///
+/// # Examples
+/// ```
+/// let opt = ctensor::Momentum::<4, 8, 2>::new(0.1, 0.9)?;
+/// assert_eq!(opt.learning_rate(), 0.1);
+/// # Ok::<(), ctensor::Error>(())
+/// ```
+pub type Momentum<const D: usize, const H: usize, const K: usize, T = f32> =
+    MomentumOf<Gradients<D, H, K, T>>;
 
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K, T> {
+impl<S: Params + Zeros> MomentumOf<S> {
     /// Momentum SGD with learning rate `lr > 0` and momentum `mu` in `[0, 1)`, both as
-    /// converted to `T`.
+    /// converted to the scalar type.
     ///
     /// # Errors
     /// [`Error::InvalidHyperParameter`] for a value out of range.
@@ -266,14 +303,14 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
         Ok(Self {
             lr,
             momentum,
-            velocity: Gradients::zeros(),
+            velocity: S::ZEROS,
         })
     }
 
-    /// As [`Momentum::new`], built directly on the heap.
+    /// As [`MomentumOf::new`], built directly on the heap.
     ///
     /// # Errors
-    /// As [`Momentum::new`].
+    /// As [`MomentumOf::new`].
     ///
     /// # Examples
     /// ```
@@ -289,8 +326,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
         Ok(opt)
     }
 
-    /// The learning rate and momentum in `T`.
-    fn check(lr: f64, momentum: f64) -> Result<(T, T)> {
+    /// The learning rate and momentum in the scalar type.
+    fn check(lr: f64, momentum: f64) -> Result<(S::Scalar, S::Scalar)> {
         Ok((check_lr(lr)?, check_rate("momentum", momentum)?))
     }
 
@@ -309,8 +346,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
     /// Sets the learning rate (e.g. for a schedule); the velocity is kept.
     ///
     /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
-    /// unchanged.
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in the scalar
+    /// type; then unchanged.
     ///
     /// # Examples
     /// ```
@@ -321,9 +358,40 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
+        check_lr::<S::Scalar>(lr)?;
         self.lr = lr;
         Ok(())
+    }
+
+    /// One update of `params` (of the same shape as `S`) from `grads`, all or nothing;
+    /// `Err(i)` names the first tensor whose update would not be finite.
+    pub(crate) fn apply<P, G>(&mut self, params: &mut P, grads: &G) -> Result<Result<(), usize>>
+    where
+        P: Params<Scalar = S::Scalar>,
+        G: Params<Scalar = S::Scalar>,
+    {
+        let (lr, mu) = Self::check(self.lr, self.momentum)?;
+        let step = |t: S::Scalar, v: S::Scalar, g: S::Scalar| {
+            let v = mu * v + g;
+            (t - lr * v, v)
+        };
+        for i in 0..S::TENSORS {
+            let (theta, v, g) = (params.tensor(i), self.velocity.tensor(i), grads.tensor(i));
+            let finite = all_finite_after(theta, v, g, g, |t, v, _, g| {
+                let (t, v) = step(t, v, g);
+                t + v * S::Scalar::ZERO
+            });
+            if !finite {
+                return Ok(Err(i));
+            }
+        }
+        for i in 0..S::TENSORS {
+            let (theta, v) = (params.tensor_mut(i), self.velocity.tensor_mut(i));
+            for ((t, v), &g) in theta.iter_mut().zip(v.iter_mut()).zip(grads.tensor(i)) {
+                (*t, *v) = step(*t, *v, g);
+            }
+        }
+        Ok(Ok(()))
     }
 }
 
@@ -331,45 +399,24 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
     for Momentum<D, H, K, T>
 {
     fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
-        let (lr, mu) = Self::check(self.lr, self.momentum)?;
-        let step = |t: T, v: T, g: T| {
-            let v = mu * v + g;
-            (t - lr * v, v)
-        };
-        let thetas = net.tensors();
-        let vs = self.velocity.tensors();
-        for (((theta, v), g), tensor) in thetas
-            .into_iter()
-            .zip(vs)
-            .zip(grads.tensors())
-            .zip(TENSOR_NAMES)
-        {
-            let finite = all_finite_after(theta, v, g, g, |t, v, _, g| {
-                let (t, v) = step(t, v, g);
-                t + v * T::ZERO
-            });
-            if !finite {
-                return Err(Error::NonFiniteUpdate { tensor });
-            }
-        }
-        for ((theta, v), g) in net
-            .tensors_mut()
-            .into_iter()
-            .zip(self.velocity.tensors_mut())
-            .zip(grads.tensors())
-        {
-            for ((t, v), &g) in theta.iter_mut().zip(v.iter_mut()).zip(g) {
-                (*t, *v) = step(*t, *v, g);
-            }
-        }
-        Ok(())
+        self.apply(net, grads)?.map_err(mlp_update_error)
+    }
+}
+
+/// The error of an [`Mlp`] update that would make tensor `i` non-finite.
+fn mlp_update_error(i: usize) -> Error {
+    Error::NonFiniteUpdate {
+        tensor: TENSOR_NAMES.get(i).copied().unwrap_or("?"),
     }
 }
 
 /// Adam (Kingma & Ba, 2015) with bias correction, as PyTorch's `Adam` (L2, if any, is in
 /// the gradient, like PyTorch's `Adam(weight_decay=...)`, not decoupled as in AdamW).
 ///
-/// Holds two moment estimates the size of the model: build large ones with [`Adam::boxed`].
+/// `S` is the shape of the moment estimates, the shape of the parameters updated:
+/// [`Adam<D, H, K, T>`] for an [`Mlp`], `AdamOf<L>` for a [`Seq<L>`](crate::Seq).
+/// Holds two moment estimates the size of the model: build large ones with
+/// [`AdamOf::boxed`].
 ///
 /// # Examples
 /// ```
@@ -383,24 +430,30 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, 
 /// assert!((net.b2[0] + 0.1).abs() < 1e-7);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Adam<const D: usize, const H: usize, const K: usize, T = f32> {
+#[derive(Clone, Debug, bytemuck_derive::Zeroable)]
+#[zeroable(bound = "")]
+pub struct AdamOf<S> {
     lr: f64,
     beta1: f64,
     beta2: f64,
     eps: f64,
     step: u64,
-    m: Gradients<D, H, K, T>,
-    v: Gradients<D, H, K, T>,
+    m: S,
+    v: S,
 }
 
-// SAFETY: `f64`s, a `u64` and `Gradients` of a `Zeroable` scalar are all valid when zero.
-unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-    bytemuck::Zeroable for Adam<D, H, K, T>
-{
-}
+/// [`AdamOf`] an [`Mlp<D, H, K, T>`]'s parameters.
+///
+/// # Examples
+/// ```
+/// let adam = ctensor::Adam::<4, 8, 2>::new(1e-3)?;
+/// assert_eq!(adam.steps(), 0);
+/// # Ok::<(), ctensor::Error>(())
+/// ```
+pub type Adam<const D: usize, const H: usize, const K: usize, T = f32> =
+    AdamOf<Gradients<D, H, K, T>>;
 
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T> {
+impl<S: Params + Zeros> AdamOf<S> {
     /// Adam with learning rate `lr` and the usual `beta1 = 0.9`, `beta2 = 0.999`,
     /// `eps = 1e-8`.
     ///
@@ -420,8 +473,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     ///
     /// # Errors
     /// [`Error::InvalidHyperParameter`] unless `lr > 0`, `beta1, beta2` in `[0, 1)` and
-    /// `eps > 0`, all finite, as converted to `T` (`eps = 1e-50` is 0 in `f32`, `beta2 =
-    /// 0.9999999999` is 1 in `f32`).
+    /// `eps > 0`, all finite, as converted to the scalar type (`eps = 1e-50` is 0 in `f32`,
+    /// `beta2 = 0.9999999999` is 1 in `f32`).
     ///
     /// # Examples
     /// ```
@@ -435,15 +488,15 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
             beta2,
             eps,
             step: 0,
-            m: Gradients::zeros(),
-            v: Gradients::zeros(),
+            m: S::ZEROS,
+            v: S::ZEROS,
         })
     }
 
-    /// As [`Adam::new`], built directly on the heap.
+    /// As [`AdamOf::new`], built directly on the heap.
     ///
     /// # Errors
-    /// As [`Adam::new`].
+    /// As [`AdamOf::new`].
     ///
     /// # Examples
     /// ```
@@ -459,14 +512,14 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     }
 
     fn check(lr: f64, beta1: f64, beta2: f64, eps: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
-        check_rate::<T>("beta1", beta1)?;
-        check_rate::<T>("beta2", beta2)?;
-        check::<T>(
+        check_lr::<S::Scalar>(lr)?;
+        check_rate::<S::Scalar>("beta1", beta1)?;
+        check_rate::<S::Scalar>("beta2", beta2)?;
+        check::<S::Scalar>(
             "epsilon",
             eps,
             ["finite and > 0 in f32", "finite and > 0 in f64"],
-            |x| x > T::ZERO,
+            |x| x > S::Scalar::ZERO,
         )?;
         Ok(())
     }
@@ -486,8 +539,8 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     /// Sets the learning rate (e.g. for a schedule); the moment estimates are kept.
     ///
     /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
-    /// unchanged.
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in the scalar
+    /// type; then unchanged.
     ///
     /// # Examples
     /// ```
@@ -498,7 +551,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
+        check_lr::<S::Scalar>(lr)?;
         self.lr = lr;
         Ok(())
     }
@@ -514,57 +567,66 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T>
     pub fn steps(&self) -> u64 {
         self.step
     }
+
+    /// One update of `params` (of the same shape as `S`) from `grads`, all or nothing (the
+    /// step count included); `Err(i)` names the first tensor whose update would not be
+    /// finite.
+    pub(crate) fn apply<P, G>(&mut self, params: &mut P, grads: &G) -> Result<Result<(), usize>>
+    where
+        P: Params<Scalar = S::Scalar>,
+        G: Params<Scalar = S::Scalar>,
+    {
+        Self::check(self.lr, self.beta1, self.beta2, self.eps)?;
+        let from = S::Scalar::from_f64;
+        let step_count = self.step.saturating_add(1);
+        let t = step_count.min(i32::MAX as u64) as i32;
+        let (b1, b2) = (from(self.beta1), from(self.beta2));
+        let (one_b1, one_b2) = (from(1.0 - self.beta1), from(1.0 - self.beta2));
+        // Bias corrections folded into the step size and epsilon, computed in f64.
+        let c1 = 1.0 - num_traits::float::FloatCore::powi(self.beta1, t);
+        let c2 = 1.0 - num_traits::float::FloatCore::powi(self.beta2, t);
+        let rate = from(self.lr / c1);
+        let inv_sqrt_c2 = from(1.0 / Scalar::sqrt(c2));
+        let eps = from(self.eps);
+        let step = |t: S::Scalar, m: S::Scalar, v: S::Scalar, g: S::Scalar| {
+            let m = b1 * m + one_b1 * g;
+            let v = b2 * v + one_b2 * g * g;
+            (t - rate * m / (v.sqrt() * inv_sqrt_c2 + eps), m, v)
+        };
+        for i in 0..S::TENSORS {
+            let (theta, m, v) = (params.tensor(i), self.m.tensor(i), self.v.tensor(i));
+            let finite = all_finite_after(theta, m, v, grads.tensor(i), |t, m, v, g| {
+                let (t, m, v) = step(t, m, v, g);
+                t + m * S::Scalar::ZERO + v * S::Scalar::ZERO
+            });
+            if !finite {
+                return Ok(Err(i));
+            }
+        }
+        for i in 0..S::TENSORS {
+            let (theta, m, v) = (
+                params.tensor_mut(i),
+                self.m.tensor_mut(i),
+                self.v.tensor_mut(i),
+            );
+            for (((t, m), v), &g) in theta
+                .iter_mut()
+                .zip(m.iter_mut())
+                .zip(v.iter_mut())
+                .zip(grads.tensor(i))
+            {
+                (*t, *m, *v) = step(*t, *m, *v, g);
+            }
+        }
+        self.step = step_count;
+        Ok(Ok(()))
+    }
 }
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T>
     for Adam<D, H, K, T>
 {
     fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
-        Self::check(self.lr, self.beta1, self.beta2, self.eps)?;
-        let step_count = self.step.saturating_add(1);
-        let t = step_count.min(i32::MAX as u64) as i32;
-        let (b1, b2) = (T::from_f64(self.beta1), T::from_f64(self.beta2));
-        let (one_b1, one_b2) = (T::from_f64(1.0 - self.beta1), T::from_f64(1.0 - self.beta2));
-        // Bias corrections folded into the step size and epsilon, computed in f64.
-        let c1 = 1.0 - num_traits::float::FloatCore::powi(self.beta1, t);
-        let c2 = 1.0 - num_traits::float::FloatCore::powi(self.beta2, t);
-        let rate = T::from_f64(self.lr / c1);
-        let inv_sqrt_c2 = T::from_f64(1.0 / Scalar::sqrt(c2));
-        let eps = T::from_f64(self.eps);
-        let step = |t: T, m: T, v: T, g: T| {
-            let m = b1 * m + one_b1 * g;
-            let v = b2 * v + one_b2 * g * g;
-            (t - rate * m / (v.sqrt() * inv_sqrt_c2 + eps), m, v)
-        };
-        let (ms, vs) = (self.m.tensors(), self.v.tensors());
-        for ((((theta, m), v), g), tensor) in net
-            .tensors()
-            .into_iter()
-            .zip(ms)
-            .zip(vs)
-            .zip(grads.tensors())
-            .zip(TENSOR_NAMES)
-        {
-            let finite = all_finite_after(theta, m, v, g, |t, m, v, g| {
-                let (t, m, v) = step(t, m, v, g);
-                t + m * T::ZERO + v * T::ZERO
-            });
-            if !finite {
-                return Err(Error::NonFiniteUpdate { tensor });
-            }
-        }
-        for (((theta, m), v), g) in net
-            .tensors_mut()
-            .into_iter()
-            .zip(self.m.tensors_mut())
-            .zip(self.v.tensors_mut())
-            .zip(grads.tensors())
-        {
-            for (((t, m), v), &g) in theta.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
-                (*t, *m, *v) = step(*t, *m, *v, g);
-            }
-        }
-        self.step = step_count;
-        Ok(())
+        self.apply(net, grads)?.map_err(mlp_update_error)
     }
 }

@@ -1,8 +1,9 @@
 //! [`Seq<L>`]: a network made of a chain of layers `L`, with shape-checked inference (this
-//! module), training ([`train`](self::train)) and weights files ([`io`](crate::io)).
+//! module), training ([`train`]) and weights files ([`io`](crate::io)).
 
 pub mod convert;
 mod macros;
+pub mod train;
 
 use rand::Rng;
 
@@ -21,7 +22,7 @@ use crate::{Error, Label, Matrix, Result, Scalar};
 /// activation belongs to the loss: the last layer's outputs are logits.
 ///
 /// The constructors are `const fn`, so a trained network can be a `static` in flash (see
-/// [`seq_from_bytes_const!`](crate::seq_from_bytes_const)); large ones are built directly on
+/// `seq_from_bytes_const!`); large ones are built directly on
 /// the heap ([`Seq::boxed_glorot`]).
 ///
 /// # Examples
