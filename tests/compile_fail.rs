@@ -37,6 +37,11 @@ fn check_errors() {
         "batch_vs_workspace_size",
         "label_const_out_of_range",
         "static_weights_wrong_len",
+        "deep_layer_mismatch",
+        "deep_seq_mismatch",
+        "deep_wrong_input_width",
+        "deep_wrong_label_count",
+        "deep_workspace_other_net",
     ] {
         t.compile_fail(format!("tests/ui/{case}.rs"));
     }
