@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::nn::arch::LayerSpec;
+
 /// Everything that can go wrong in ctensor: bad hyper-parameters, bad data, bad weights files.
 ///
 /// Each variant says what was wrong, where, and what was expected. Nothing that returns an
@@ -156,6 +158,32 @@ pub enum Error {
         index: usize,
     },
 
+    /// A weights file for a network with another number of layers.
+    WeightsLayerCount {
+        /// The layers of the network asked for.
+        expected: usize,
+        /// The layers recorded in the file.
+        found: u32,
+    },
+    /// A weights file for a network of another architecture: layer `layer` differs.
+    WeightsLayer {
+        /// The index of the first layer that differs.
+        layer: usize,
+        /// The layer of the network asked for.
+        expected: LayerSpec,
+        /// The layer recorded in the file.
+        found: LayerSpec,
+    },
+    /// A parameter of a layer in a weights file is NaN or infinite.
+    WeightsLayerNonFinite {
+        /// The layer's index.
+        layer: usize,
+        /// The tensor, `"weight"` or `"bias"`.
+        tensor: &'static str,
+        /// The index of the value within the tensor (row-major).
+        index: usize,
+    },
+
     // ---- data sets ------------------------------------------------------------------------
     /// A CSV row with another number of fields than the data set's columns.
     CsvFieldCount {
@@ -300,8 +328,10 @@ impl fmt::Display for Error {
             ),
             Error::WeightsVersion(v) => write!(
                 f,
-                "weights format version {v} is not supported (this build reads version {})",
-                crate::io::FORMAT_VERSION
+                "weights format version {v} is not supported (Mlp reads version {}, Seq reads \
+                 versions 1 and {})",
+                crate::io::FORMAT_VERSION,
+                crate::io::SEQ_FORMAT_VERSION
             ),
             Error::WeightsReserved(b) => write!(
                 f,
@@ -328,6 +358,29 @@ impl fmt::Display for Error {
                 f,
                 "weights file holds a NaN or infinite value in {tensor} at index {index} \
                  (written with the wrong byte order?)"
+            ),
+            Error::WeightsLayerCount { expected, found } => write!(
+                f,
+                "weights file is for another architecture: it has {found} layers, expected \
+                 {expected}"
+            ),
+            Error::WeightsLayer {
+                layer,
+                expected,
+                found,
+            } => write!(
+                f,
+                "weights file is for another architecture: layer {layer} differs: expected \
+                 {expected}, found {found}"
+            ),
+            Error::WeightsLayerNonFinite {
+                layer,
+                tensor,
+                index,
+            } => write!(
+                f,
+                "weights file holds a NaN or infinite value in {layer}.{tensor} at index \
+                 {index} (written with the wrong byte order?)"
             ),
             Error::CsvFieldCount {
                 line,

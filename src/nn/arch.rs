@@ -17,7 +17,7 @@ use core::fmt;
 /// ```
 pub const MAX_LAYERS: usize = 64;
 
-/// What a layer computes; recorded in a weights file as one byte ([`LayerKind::code`]).
+/// What a layer computes; recorded in a weights file as a `u32` ([`LayerKind::code`]).
 ///
 /// # Examples
 /// ```
@@ -35,18 +35,18 @@ pub enum LayerKind {
     /// [`DropoutLayer`](crate::DropoutLayer): identity at inference (code 3).
     Dropout,
     /// A code this build does not know (read from a file).
-    Unknown(u8),
+    Unknown(u32),
 }
 
 impl LayerKind {
-    /// The byte that stands for this kind in a weights file.
+    /// The number that stands for this kind in a weights file.
     ///
     /// # Examples
     /// ```
     /// assert_eq!(ctensor::nn::arch::LayerKind::Dropout.code(), 3);
     /// ```
     #[must_use]
-    pub const fn code(self) -> u8 {
+    pub const fn code(self) -> u32 {
         match self {
             LayerKind::Dense => 1,
             LayerKind::Relu => 2,
@@ -55,7 +55,7 @@ impl LayerKind {
         }
     }
 
-    /// The kind a weights file's byte stands for.
+    /// The kind a weights file's number stands for.
     ///
     /// # Examples
     /// ```
@@ -63,7 +63,7 @@ impl LayerKind {
     /// assert_eq!(LayerKind::from_code(2), LayerKind::Relu);
     /// ```
     #[must_use]
-    pub const fn from_code(code: u8) -> Self {
+    pub const fn from_code(code: u32) -> Self {
         match code {
             1 => LayerKind::Dense,
             2 => LayerKind::Relu,
@@ -133,6 +133,29 @@ impl LayerSpec {
         self.kind.code() == other.kind.code()
             && self.inputs == other.inputs
             && self.outputs == other.outputs
+    }
+}
+
+impl LayerSpec {
+    /// The parameter tensors of this layer, in file order: their names and lengths (a dense
+    /// layer has `"weight"`, `inputs * outputs`, and `"bias"`, `outputs`; the others none).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::arch::{LayerKind, LayerSpec};
+    /// let dense = LayerSpec::new(LayerKind::Dense, 3, 2);
+    /// assert_eq!(dense.tensors(), [("weight", 6), ("bias", 2)]);
+    /// assert_eq!(LayerSpec::new(LayerKind::Relu, 3, 3).tensors(), [("", 0), ("", 0)]);
+    /// ```
+    #[must_use]
+    pub const fn tensors(&self) -> [(&'static str, usize); 2] {
+        match self.kind {
+            LayerKind::Dense => {
+                let (i, o) = (self.inputs as usize, self.outputs as usize);
+                [("weight", i * o), ("bias", o)]
+            }
+            _ => [("", 0), ("", 0)],
+        }
     }
 }
 
@@ -279,6 +302,26 @@ impl Arch {
     #[must_use]
     pub const fn as_slice(&self) -> &[LayerSpec] {
         self.layers.split_at(self.len).0
+    }
+
+    /// The number of parameters (scalars) of all layers.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Forward;
+    /// type Net = (ctensor::Dense<4, 8>, ctensor::Relu<8>, ctensor::Dense<8, 2>);
+    /// assert_eq!(Net::ARCH.param_len(), 4 * 8 + 8 + 8 * 2 + 2);
+    /// ```
+    #[must_use]
+    pub const fn param_len(&self) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        while i < self.len {
+            let [(_, a), (_, b)] = self.layers[i].tensors();
+            n += a + b;
+            i += 1;
+        }
+        n
     }
 
     /// How many layers of `kind` there are.

@@ -69,22 +69,26 @@ macro_rules! __layer_tuple {
     (@chunks [$($done:tt)*] $($rest:ty),+) => { ($($done)* ($($rest,)+),) };
 }
 
-/// The value of a flat list of layers, nested as [`__layer_tuple!`] nests their types: each
-/// layer is `$make(<layer type>)`.
+/// The layers of a flat list read from `bytes` at `at` (`read_le_const`), nested as
+/// [`__layer_tuple!`] nests their types.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __layer_values {
-    ($make:ident; $a:ty, $b:ty, $c:ty, $d:ty, $e:ty, $f:ty, $g:ty, $h:ty, $($rest:ty),+) => {
-        $crate::__layer_values!(@chunks $make [] $a, $b, $c, $d, $e, $f, $g, $h, $($rest),+)
+    ([$b:ident, $at:ident]; $a:ty, $c:ty, $d:ty, $e:ty, $f:ty, $g:ty, $h:ty, $i:ty, $($rest:ty),+) => {
+        $crate::__layer_values!(@chunks [$b, $at] [] $a, $c, $d, $e, $f, $g, $h, $i, $($rest),+)
     };
-    ($make:ident; $($layer:ty),+) => { ($($make!($layer),)+) };
-    (@chunks $make:ident [$($done:tt)*] $a:ty, $b:ty, $c:ty, $d:ty, $e:ty, $f:ty, $g:ty, $h:ty, $($rest:ty),+) => {
-        $crate::__layer_values!(@chunks $make [$($done)* (
-            $make!($a), $make!($b), $make!($c), $make!($d),
-            $make!($e), $make!($f), $make!($g), $make!($h),
+    ([$b:ident, $at:ident]; $($layer:ty),+) => { ($(<$layer>::read_le_const($b, &mut $at),)+) };
+    (@chunks [$b:ident, $at:ident] [$($done:tt)*] $a:ty, $c:ty, $d:ty, $e:ty, $f:ty, $g:ty, $h:ty, $i:ty, $($rest:ty),+) => {
+        $crate::__layer_values!(@chunks [$b, $at] [$($done)* (
+            <$a>::read_le_const($b, &mut $at), <$c>::read_le_const($b, &mut $at),
+            <$d>::read_le_const($b, &mut $at), <$e>::read_le_const($b, &mut $at),
+            <$f>::read_le_const($b, &mut $at), <$g>::read_le_const($b, &mut $at),
+            <$h>::read_le_const($b, &mut $at), <$i>::read_le_const($b, &mut $at),
         ),] $($rest),+)
     };
-    (@chunks $make:ident [$($done:tt)*] $($rest:ty),+) => { ($($done)* ($($make!($rest),)+),) };
+    (@chunks [$b:ident, $at:ident] [$($done:tt)*] $($rest:ty),+) => {
+        ($($done)* ($(<$rest>::read_le_const($b, &mut $at),)+),)
+    };
 }
 
 /// One `assert_follows::<A, B>()` per pair of neighbours.
