@@ -86,6 +86,8 @@ mod tensor;
 
 #[cfg(feature = "std")]
 pub mod data;
+#[cfg(feature = "typenum")]
+pub mod typed;
 
 /// The README's code examples, compiled and run as doc tests.
 #[cfg(all(doctest, feature = "std"))]

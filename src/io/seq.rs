@@ -183,7 +183,7 @@ impl<L: Forward + Params> Seq<L> {
     }
 
     /// [`Seq::write_bytes`] into a buffer of the right length, whatever the parameters.
-    fn write_bytes_unchecked(&self, out: &mut [u8]) {
+    pub(crate) fn write_bytes_unchecked(&self, out: &mut [u8]) {
         let u32_at = |out: &mut [u8], at: usize, v: u32| {
             out[at..at + 4].copy_from_slice(&v.to_le_bytes());
         };
