@@ -135,7 +135,8 @@ pub const FORMAT_VERSION: u16 = 1;
 /// # Examples
 /// ```
 /// use ctensor::{Dense, Relu, Seq};
-/// let bytes = Seq::<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>::zeros().to_vec();
+/// type Net = Seq<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>;
+/// let bytes: [u8; Net::BYTE_LEN] = Net::zeros().to_bytes();
 /// assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), ctensor::io::SEQ_FORMAT_VERSION);
 /// ```
 pub const SEQ_FORMAT_VERSION: u16 = 2;

@@ -130,7 +130,7 @@ fn evaluate<L, const B: usize, const D: usize, const K: usize>(
 where
     L: Train<In = [f64; D], Out = [f64; K], Scalar = f64>,
 {
-    let mut ws = SeqWorkspace::<L, B>::boxed_zeros();
+    let mut ws = Box::new(SeqWorkspace::<L, B>::zeros());
     net.forward_train(
         batch,
         cfg.dropout,
@@ -164,7 +164,7 @@ where
         "{what}: a ReLU input is {min}, too close to the kink"
     );
     // The forward pass agrees with the reference.
-    let mut ws = SeqWorkspace::<L, B>::boxed_zeros();
+    let mut ws = Box::new(SeqWorkspace::<L, B>::zeros());
     net.forward_train(
         batch,
         cfg.dropout,
@@ -382,7 +382,7 @@ fn seq_gradients_equal_mlp_gradients() {
     let mut ws = Box::new(Workspace::<6, 5, 7, 3, f64>::zeros());
     mlp.forward_train(&batch, cfg.dropout, &mut ws, &mut StdRng::seed_from_u64(4));
     let expected = mlp.backward(&batch, &cfg, &mut ws).unwrap();
-    let mut sws = SeqWorkspace::boxed_zeros();
+    let mut sws = Box::new(SeqWorkspace::zeros());
     with_dropout.forward_train(&batch, cfg.dropout, &mut sws, &mut StdRng::seed_from_u64(4));
     let got = with_dropout.backward(&batch, &cfg, &mut sws).unwrap();
     assert_eq!(got, expected);

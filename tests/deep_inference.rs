@@ -174,10 +174,13 @@ fn a_network_can_be_a_static() {
     assert_eq!(out, Matrix::splat(3.5));
 }
 
+#[cfg(feature = "std")]
 network! {
     type Wide = [Dense<784, 1024>, Relu<1024>, Dense<1024, 1024>, Relu<1024>, Dense<1024, 10>];
 }
 
+/// Uses the heap constructors of the default `std` feature (`alloc`).
+#[cfg(feature = "std")]
 #[test]
 fn large_networks_run_on_a_small_stack() {
     std::thread::Builder::new()

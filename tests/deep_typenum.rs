@@ -1,7 +1,8 @@
 //! Feature `typenum`: network sizes as `typenum` numbers agree with the `const` ones, for
 //! small networks and the 19-layer MLPerf autoencoder; weights files in `GenericArray`s
 //! round-trip; `Matrix`/`Vector` <-> `GenericArray` conversions keep the layout.
-#![cfg(feature = "typenum")]
+// Uses `to_vec` of the default `std` feature (`alloc`).
+#![cfg(all(feature = "typenum", feature = "std"))]
 
 use ctensor::nn::params::Params;
 use ctensor::typed::{SeqSizes, TypeSizes};

@@ -76,7 +76,7 @@ impl<L: Forward + Params> Seq<L> {
     /// type Net = Seq<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>;
     /// const OFFSET: Result<usize, ctensor::Error> = Net::validate_bytes_const(b"CTNS");
     /// assert!(OFFSET.is_err());
-    /// let file = Net::zeros().to_vec();
+    /// let file: [u8; Net::BYTE_LEN] = Net::zeros().to_bytes();
     /// assert_eq!(Net::validate_bytes_const(&file), Ok(12 + 12 * 3));
     /// ```
     pub const fn validate_bytes_const(bytes: &[u8]) -> Result<usize> {
@@ -99,7 +99,7 @@ impl<L: Forward + Params> Seq<L> {
     /// use ctensor::{Dense, Error, Relu, Seq};
     /// type Net = Seq<(Dense<64, 128>, Relu<128>, Dense<128, 8>)>;
     /// type Other = Seq<(Dense<64, 128>, Relu<128>, Dense<128, 16>)>;
-    /// let file = Other::zeros().to_vec();
+    /// let file: [u8; Other::BYTE_LEN] = Other::zeros().to_bytes();
     /// let err = Net::validate_bytes(&file).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
@@ -126,7 +126,7 @@ impl<L: Forward + Params> Seq<L> {
     /// type Net = Seq<(Dense<2, 3, f64>, Relu<3, f64>, Dense<3, 1, f64>)>;
     /// let mut a = Net::zeros();
     /// a.layers.2.b[0] = 1.5;
-    /// let mut file = a.to_vec();
+    /// let mut file: [u8; Net::BYTE_LEN] = a.to_bytes();
     /// let mut b = Net::zeros();
     /// b.read_bytes(&file)?;
     /// assert_eq!(a, b);

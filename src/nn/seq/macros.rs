@@ -36,8 +36,10 @@
 ///     ];
 /// }
 /// assert_eq!(Autoencoder::LAYERS, 19);
-/// let net = Autoencoder::boxed_zeros();
-/// let _ = &net.layers.2.0; // layer 16, the first of the third chain
+/// // Layer 16, the first of the third chain.
+/// fn layer_16(net: &Autoencoder) -> &Dense<128, 128> {
+///     &net.layers.2.0
+/// }
 /// ```
 /// ```compile_fail,E0271
 /// use ctensor::{Dense, Relu, network};
