@@ -88,6 +88,11 @@ fn mlp_seq_trains_exactly_as_mlp() {
 type Small = (Dense<3, 4, f64>, Relu<4, f64>, Dense<4, 1, f64>);
 /// A workspace built at compile time.
 static WORKSPACE: Mutex<SeqWorkspace<Small, 2>> = Mutex::new(SeqWorkspace::zeros());
+/// Optimizer state built at compile time.
+static ADAM: Mutex<AdamOf<Small>> = Mutex::new(match AdamOf::new_const(0.01) {
+    Ok(adam) => adam,
+    Err(_) => panic!("bad learning rate"),
+});
 
 #[test]
 fn a_static_workspace_and_deterministic_steps() {
@@ -109,4 +114,49 @@ fn a_static_workspace_and_deterministic_steps() {
         .train_step_deterministic(&batch, &cfg, &mut ws, &mut sgd)
         .unwrap();
     assert!(last.loss < first.loss / 100.0, "{first:?} -> {last:?}");
+    // A static Adam trains too (a fresh network).
+    let mut net = Seq::<Small>::glorot(&mut StdRng::seed_from_u64(2));
+    let mut adam = ADAM.lock().unwrap();
+    let first = net
+        .train_step_deterministic(&batch, &cfg, &mut ws, &mut *adam)
+        .unwrap();
+    for _ in 0..200 {
+        net.train_step_deterministic(&batch, &cfg, &mut ws, &mut *adam)
+            .unwrap();
+    }
+    let last = net
+        .train_step_deterministic(&batch, &cfg, &mut ws, &mut *adam)
+        .unwrap();
+    assert_eq!(adam.steps(), 202);
+    assert!(last.loss < first.loss / 10.0, "{first:?} -> {last:?}");
+}
+
+#[test]
+fn const_constructed_optimizers_check_their_rate_in_the_scalar_type_at_each_update() {
+    type Small32 = (Dense<3, 4>, Relu<4>, Dense<4, 1>);
+    // 1e300 is a finite f64 but infinite in f32: accepted here, refused at the update.
+    let mut adam = AdamOf::<Small32>::new_const(1e300).unwrap();
+    let mut momentum = MomentumOf::<Small32>::new_const(1e300, 0.5).unwrap();
+    assert!(MomentumOf::<Small32>::new_const(0.1, 1.0).is_err());
+    let mut net = Seq::<Small32>::glorot(&mut StdRng::seed_from_u64(3));
+    let before = net.clone();
+    let x = Matrix::from_array([[1.0, 0.0, -1.0]]);
+    let y = Matrix::from_array([[1.0]]);
+    let batch = Batch::new(&x, Targets::Values(&y)).unwrap();
+    let cfg = TrainConfig::new(Loss::MeanSquaredError);
+    let mut ws = SeqWorkspace::zeros();
+    for err in [
+        net.train_step_deterministic(&batch, &cfg, &mut ws, &mut adam),
+        net.train_step_deterministic(&batch, &cfg, &mut ws, &mut momentum),
+    ] {
+        assert!(matches!(
+            err,
+            Err(ctensor::Error::InvalidHyperParameter {
+                expected: "finite and > 0 in f32",
+                ..
+            })
+        ));
+    }
+    assert_eq!(net, before);
+    assert_eq!(adam.steps(), 0);
 }

@@ -85,6 +85,33 @@ pub(crate) fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
     )
 }
 
+/// A learning rate checked in `f64` in a `const fn` (the scalar type's check comes at each
+/// update).
+const fn check_const_lr(lr: f64) -> Result<()> {
+    if lr.is_finite() && lr > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidHyperParameter {
+            name: "learning rate",
+            value: lr,
+            expected: "finite and > 0",
+        })
+    }
+}
+
+/// A decay rate checked in `f64` in a `const fn`: in `[0, 1)`.
+const fn check_const_rate(name: &'static str, x: f64) -> Result<()> {
+    if x >= 0.0 && x < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidHyperParameter {
+            name,
+            value: x,
+            expected: "in [0, 1)",
+        })
+    }
+}
+
 /// A decay rate (momentum, Adam's betas): in `[0, 1)` in `T`.
 fn check_rate<T: Scalar>(name: &'static str, x: f64) -> Result<T> {
     check(name, x, ["in [0, 1) in f32", "in [0, 1) in f64"], |x| {
@@ -307,6 +334,41 @@ impl<S: Params + Zeros> MomentumOf<S> {
         })
     }
 
+    /// As [`MomentumOf::new`], in a `const` context (a `static` optimizer on a device): the
+    /// hyper-parameters are checked here in `f64` (as [`Sgd::new`] does), and, as always,
+    /// again in the scalar type at every update ([`Error::InvalidHyperParameter`] then, and
+    /// nothing changes).
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive and `momentum`
+    /// is in `[0, 1)`.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Dense, MomentumOf, Relu};
+    /// type Layers = (Dense<4, 8>, Relu<8>, Dense<8, 2>);
+    /// static OPT: std::sync::Mutex<MomentumOf<Layers>> = std::sync::Mutex::new(
+    ///     match MomentumOf::new_const(0.01, 0.9) {
+    ///         Ok(opt) => opt,
+    ///         Err(_) => panic!("bad hyper-parameters"),
+    ///     },
+    /// );
+    /// assert_eq!(OPT.lock().unwrap().learning_rate(), 0.01);
+    /// ```
+    pub const fn new_const(lr: f64, momentum: f64) -> Result<Self> {
+        if let Err(e) = check_const_lr(lr) {
+            return Err(e);
+        }
+        if let Err(e) = check_const_rate("momentum", momentum) {
+            return Err(e);
+        }
+        Ok(Self {
+            lr,
+            momentum,
+            velocity: S::ZEROS,
+        })
+    }
+
     /// As [`MomentumOf::new`], built directly on the heap.
     ///
     /// # Errors
@@ -487,6 +549,42 @@ impl<S: Params + Zeros> AdamOf<S> {
             beta1,
             beta2,
             eps,
+            step: 0,
+            m: S::ZEROS,
+            v: S::ZEROS,
+        })
+    }
+
+    /// As [`AdamOf::new`], in a `const` context (a `static` optimizer on a device): the
+    /// learning rate is checked here in `f64` (as [`Sgd::new`] does), and, as always, every
+    /// hyper-parameter again in the scalar type at every update
+    /// ([`Error::InvalidHyperParameter`] then, and nothing changes).
+    ///
+    /// # Errors
+    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{AdamOf, Dense, Relu};
+    /// type Layers = (Dense<4, 8>, Relu<8>, Dense<8, 2>);
+    /// static ADAM: std::sync::Mutex<AdamOf<Layers>> = std::sync::Mutex::new(
+    ///     match AdamOf::new_const(1e-3) {
+    ///         Ok(adam) => adam,
+    ///         Err(_) => panic!("bad learning rate"),
+    ///     },
+    /// );
+    /// assert_eq!(ADAM.lock().unwrap().steps(), 0);
+    /// assert!(AdamOf::<Layers>::new_const(f64::NAN).is_err());
+    /// ```
+    pub const fn new_const(lr: f64) -> Result<Self> {
+        if let Err(e) = check_const_lr(lr) {
+            return Err(e);
+        }
+        Ok(Self {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
             step: 0,
             m: S::ZEROS,
             v: S::ZEROS,
