@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use crate::nn::arch::LayerSpec;
+
 /// Everything that can go wrong in ctensor: bad hyper-parameters, bad data, bad weights files.
 ///
 /// Each variant says what was wrong, where, and what was expected. Nothing that returns an
@@ -72,6 +74,18 @@ pub enum Error {
         /// The parameter tensor that would have overflowed, e.g. `"w1"`.
         tensor: &'static str,
     },
+    /// The optimizer's update would have made a parameter of a layer of a
+    /// [`Seq`](crate::Seq) NaN or infinite. The step was not applied: every parameter and the
+    /// optimizer state are as they were.
+    NonFiniteLayerUpdate {
+        /// The layer's index in the network (ReLU and dropout layers count).
+        layer: usize,
+        /// The tensor, `"weight"` or `"bias"`.
+        tensor: &'static str,
+    },
+    /// Training with a dropout rate a network without a
+    /// [`DropoutLayer`](crate::DropoutLayer) cannot apply.
+    NoDropoutLayer,
     /// A batch claims more valid rows than it holds, or none.
     BatchLength {
         /// The valid rows claimed.
@@ -140,6 +154,32 @@ pub enum Error {
     /// big-endian floats).
     WeightsNonFinite {
         /// The tensor, e.g. `"w1"`.
+        tensor: &'static str,
+        /// The index of the value within the tensor (row-major).
+        index: usize,
+    },
+
+    /// A weights file for a network with another number of layers.
+    WeightsLayerCount {
+        /// The layers of the network asked for.
+        expected: usize,
+        /// The layers recorded in the file.
+        found: u32,
+    },
+    /// A weights file for a network of another architecture: layer `layer` differs.
+    WeightsLayer {
+        /// The index of the first layer that differs.
+        layer: usize,
+        /// The layer of the network asked for.
+        expected: LayerSpec,
+        /// The layer recorded in the file.
+        found: LayerSpec,
+    },
+    /// A parameter of a layer in a weights file is NaN or infinite.
+    WeightsLayerNonFinite {
+        /// The layer's index.
+        layer: usize,
+        /// The tensor, `"weight"` or `"bias"`.
         tensor: &'static str,
         /// The index of the value within the tensor (row-major).
         index: usize,
@@ -266,6 +306,15 @@ impl fmt::Display for Error {
                 "the update would make {tensor} NaN or infinite (step too large for the scalar \
                  type); the step was not applied"
             ),
+            Error::NonFiniteLayerUpdate { layer, tensor } => write!(
+                f,
+                "the update would make {layer}.{tensor} NaN or infinite (step too large for the \
+                 scalar type); the step was not applied"
+            ),
+            Error::NoDropoutLayer => write!(
+                f,
+                "training asks for dropout, but the network has no DropoutLayer to apply it"
+            ),
             Error::BatchLength { len, capacity } => write!(
                 f,
                 "batch length {len} is not in 1..={capacity} (the batch's capacity)"
@@ -304,8 +353,10 @@ impl fmt::Display for Error {
             ),
             Error::WeightsVersion(v) => write!(
                 f,
-                "weights format version {v} is not supported (this build reads version {})",
-                crate::io::FORMAT_VERSION
+                "weights format version {v} is not supported (Mlp reads version {}, Seq reads \
+                 versions 1 and {})",
+                crate::io::FORMAT_VERSION,
+                crate::io::SEQ_FORMAT_VERSION
             ),
             Error::WeightsReserved(b) => write!(
                 f,
@@ -332,6 +383,29 @@ impl fmt::Display for Error {
                 f,
                 "weights file holds a NaN or infinite value in {tensor} at index {index} \
                  (written with the wrong byte order?)"
+            ),
+            Error::WeightsLayerCount { expected, found } => write!(
+                f,
+                "weights file is for another architecture: it has {found} layers, expected \
+                 {expected}"
+            ),
+            Error::WeightsLayer {
+                layer,
+                expected,
+                found,
+            } => write!(
+                f,
+                "weights file is for another architecture: layer {layer} differs: expected \
+                 {expected}, found {found}"
+            ),
+            Error::WeightsLayerNonFinite {
+                layer,
+                tensor,
+                index,
+            } => write!(
+                f,
+                "weights file holds a NaN or infinite value in {layer}.{tensor} at index \
+                 {index} (written with the wrong byte order?)"
             ),
             Error::CsvFieldCount {
                 line,

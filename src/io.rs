@@ -86,6 +86,14 @@
 //! single-bit flip of a valid file is an error: a flip in the magic is `WeightsMagic`, any
 //! other is `WeightsChecksum`.
 //!
+//! # Networks of any depth
+//!
+//! [`Seq`](crate::Seq) networks write format version 2, whose header records the layer list
+//! (see [`Seq::BYTE_LEN`](crate::Seq::BYTE_LEN) and the `seq` module's source docs for the
+//! layout), and read versions 1 and 2 (an `Mlp`'s file loads into the
+//! [`MlpSeq`](crate::MlpSeq) of its shape), with the checks above in the same order, the
+//! layer list taking the place of the shape.
+//!
 //! # Saving
 //!
 //! `Mlp::save` (feature `std`) never leaves a half-written model: it writes a temporary
@@ -96,6 +104,11 @@ mod file;
 
 mod check;
 mod decode;
+mod seq;
+mod seq_check;
+pub mod seq_const;
+#[cfg(feature = "std")]
+mod seq_file;
 
 use crate::{Error, Mlp, Result, Scalar};
 use check::{Layout, check_file};
@@ -116,6 +129,17 @@ pub const MAGIC: [u8; 4] = *b"CTNS";
 /// assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), ctensor::io::FORMAT_VERSION);
 /// ```
 pub const FORMAT_VERSION: u16 = 1;
+/// The format version [`Seq`](crate::Seq) networks write (they read 1 and 2); version 2
+/// records the layer list.
+///
+/// # Examples
+/// ```
+/// use ctensor::{Dense, Relu, Seq};
+/// type Net = Seq<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>;
+/// let bytes: [u8; Net::BYTE_LEN] = Net::zeros().to_bytes();
+/// assert_eq!(u16::from_le_bytes([bytes[4], bytes[5]]), ctensor::io::SEQ_FORMAT_VERSION);
+/// ```
+pub const SEQ_FORMAT_VERSION: u16 = 2;
 /// Bytes before the parameters: magic, version, scalar tag, reserved byte, `D, H, K`.
 ///
 /// # Examples

@@ -91,6 +91,9 @@ pub mod nn;
 mod scalar;
 mod tensor;
 
+#[cfg(feature = "typenum")]
+pub mod typed;
+
 /// The README's code examples, compiled and run as doc tests.
 #[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
@@ -105,12 +108,18 @@ pub use nn::activation::{
 };
 pub use nn::dropout::Dropout;
 pub use nn::init::{glorot_bound, glorot_uniform, uniform01};
+pub use nn::layers::{Dense, DropoutLayer, Relu};
 pub use nn::loss::{
     L2, LabelSmoothing, Loss, LossGrad, mse, nll, one_hot, sigmoid_bce, sigmoid_bce_one,
     softmax_cross_entropy,
 };
 pub use nn::mlp::{Batch, Gradients, Mlp, StepStats, Targets, TrainConfig, Workspace};
+pub use nn::optim::seq::SeqOptimizer;
 pub use nn::optim::{Adam, Momentum, Optimizer, Sgd};
+pub use nn::optim::{AdamOf, MomentumOf};
 pub use nn::schedule::LrSchedule;
+pub use nn::seq::Seq;
+pub use nn::seq::convert::MlpSeq;
+pub use nn::seq::train::SeqWorkspace;
 pub use scalar::Scalar;
 pub use tensor::{Matrix, Vector};

@@ -41,6 +41,11 @@ fn check_errors() {
         "matrix_vector_len",
         "add_other_shape",
         "scalar_other_type",
+        "deep_layer_mismatch",
+        "deep_seq_mismatch",
+        "deep_wrong_input_width",
+        "deep_wrong_label_count",
+        "deep_workspace_other_net",
     ] {
         t.compile_fail(format!("tests/ui/{case}.rs"));
     }

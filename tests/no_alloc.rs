@@ -130,3 +130,49 @@ fn inference_does_not_allocate() {
         assert!((a - b).abs() <= 1e-5 * (1.0 + b.abs()), "{a} vs {b}");
     }
 }
+
+/// Networks of any depth (issue 8): training steps with every optimizer, and inference, of
+/// a `Seq` do not allocate either.
+#[test]
+fn deep_network_steps_and_inference_do_not_allocate() {
+    use ctensor::{AdamOf, Dense, DropoutLayer, MomentumOf, Relu, Seq, SeqWorkspace};
+    type Layers = (
+        Dense<64, 64>,
+        Relu<64>,
+        DropoutLayer<64>,
+        Dense<64, 32>,
+        Relu<32>,
+        Dense<32, 10>,
+    );
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut net = Seq::<Layers>::boxed_glorot(&mut rng);
+    let mut ws = SeqWorkspace::<Layers, 32>::boxed_zeros();
+    let mut adam = AdamOf::<Layers>::boxed(1e-3).unwrap();
+    let mut momentum = MomentumOf::<Layers>::boxed(0.01, 0.9).unwrap();
+    let mut sgd = Sgd::new(0.01).unwrap();
+    let mut x: Box<Matrix<32, 64>> = bytemuck::zeroed_box();
+    x.fill_with(|r, c| ((r * 64 + c) % 13) as f32 / 13.0);
+    let labels: [Label<10>; 32] = core::array::from_fn(|i| Label::new(i % 10).unwrap());
+    let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy)
+        .with_l2(L2::new(1e-4).unwrap())
+        .with_dropout(Dropout::new(0.2).unwrap());
+    let mut scratch = Seq::<Layers>::boxed_scratch::<32>();
+    let mut out: Box<Matrix<32, 10>> = bytemuck::zeroed_box();
+    let n = allocations(|| {
+        for len in [32, 7] {
+            let batch = Batch::partial(&x, Targets::Classes(&labels), len).unwrap();
+            net.train_step(&batch, &cfg, &mut ws, &mut *adam, &mut rng)
+                .unwrap();
+            net.train_step(&batch, &cfg, &mut ws, &mut *momentum, &mut rng)
+                .unwrap();
+            net.train_step(&batch, &cfg, &mut ws, &mut sgd, &mut rng)
+                .unwrap();
+        }
+        net.forward_into(&x, &mut out, &mut scratch);
+        let _ = net.classify(&x[0]).unwrap();
+    });
+    assert_eq!(
+        n, 0,
+        "deep training steps and inference allocated {n} times"
+    );
+}

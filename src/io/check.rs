@@ -63,7 +63,7 @@ pub(super) const fn check_file(bytes: &[u8], layout: Layout) -> Result<()> {
 
 /// The CRC-32 in the last four bytes is that of the bytes before them.
 /// `bytes` must be at least [`CHECKSUM_LEN`] long.
-const fn check_crc(bytes: &[u8]) -> Result<()> {
+pub(super) const fn check_crc(bytes: &[u8]) -> Result<()> {
     let (body, _) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
     let stored = read_u32(bytes, bytes.len() - CHECKSUM_LEN);
     let computed = crc32(body);
@@ -125,7 +125,7 @@ const fn check_values(bytes: &[u8], layout: Layout) -> Result<()> {
 }
 
 /// Whether the little-endian `f32` (`size` 4) or `f64` (`size` 8) at `bytes[at..]` is finite.
-const fn is_finite_le(bytes: &[u8], at: usize, size: usize) -> bool {
+pub(super) const fn is_finite_le(bytes: &[u8], at: usize, size: usize) -> bool {
     if size == 4 {
         f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]).is_finite()
     } else {
@@ -144,6 +144,6 @@ const fn is_finite_le(bytes: &[u8], at: usize, size: usize) -> bool {
 }
 
 /// The little-endian `u32` at `bytes[at..]`.
-const fn read_u32(bytes: &[u8], at: usize) -> u32 {
+pub(super) const fn read_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }

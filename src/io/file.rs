@@ -146,7 +146,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
 /// Writes `bytes` to `path` through a temporary file renamed over it: `path` ends with
 /// either its old content or all of `bytes`, and no temporary file is left on an error.
-fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+pub(super) fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let write_error = |e: &io::Error| FileError::io("write", path, e);
     let Some(name) = path.file_name() else {
         // "/", "..", "": no file to write.

@@ -163,7 +163,7 @@ pub enum Targets<'a, const B: usize, const K: usize, T = f32> {
 }
 
 impl<const B: usize, const K: usize, T: Scalar> Targets<'_, B, K, T> {
-    fn row(&self, b: usize) -> [T; K] {
+    pub(crate) fn row(&self, b: usize) -> [T; K] {
         match self {
             Targets::Classes(labels) => one_hot(labels[b]),
             Targets::Values(m) => m[b],
@@ -192,7 +192,7 @@ impl<const B: usize, const K: usize, T: Scalar> Targets<'_, B, K, T> {
 #[derive(Clone, Copy, Debug)]
 pub struct Batch<'a, const B: usize, const D: usize, const K: usize, T = f32> {
     x: &'a Matrix<B, D, T>,
-    targets: Targets<'a, B, K, T>,
+    pub(crate) targets: Targets<'a, B, K, T>,
     len: usize,
     /// The largest `|x|` of the valid rows (bounds the weight gradient in the fused SGD step).
     max_abs_input: T,
@@ -383,7 +383,7 @@ impl TrainConfig {
     }
 
     /// The smoothed target of a row.
-    fn smooth<T: Scalar, const K: usize>(&self, g: [T; K]) -> [T; K] {
+    pub(crate) fn smooth<T: Scalar, const K: usize>(&self, g: [T; K]) -> [T; K] {
         match self.loss {
             _ if self.smoothing.alpha() == 0.0 => g,
             Loss::SoftmaxCrossEntropy => self.smoothing.smooth_distribution(&g),
@@ -1093,7 +1093,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
 /// A generator for steps without dropout, which draw nothing: it is never called, and would
 /// give zeros if it were.
-struct NoRandomness;
+pub(crate) struct NoRandomness;
 
 impl rand::TryRng for NoRandomness {
     type Error = core::convert::Infallible;

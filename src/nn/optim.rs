@@ -1,10 +1,24 @@
 //! Optimizers: [`Sgd`], [`Momentum`] and [`Adam`].
 //!
+//! [`MomentumOf<S>`] and [`AdamOf<S>`] keep state of the shape `S` of the parameters they
+//! update: [`Momentum<D, H, K, T>`] and [`Adam<D, H, K, T>`] are those of an [`Mlp`]
+//! (`S = Gradients<D, H, K, T>`, [`Optimizer`]); `MomentumOf<L>` and `AdamOf<L>` those of a
+//! [`Seq<L>`](crate::Seq) ([`SeqOptimizer`](crate::SeqOptimizer)). The update rules are
+//! written once, over the [`Params`] numbering of tensors.
+//!
 //! The L2 penalty is part of the objective (see [`TrainConfig::l2`](crate::TrainConfig)), so
 //! its gradient `2 lambda theta` is already in the gradients an optimizer receives: with
 //! [`Sgd`] one step is exactly `theta <- theta - lr (dJ/dtheta + 2 lambda theta)`.
 
+mod adam;
+mod momentum;
+pub mod seq;
+
+pub use adam::{Adam, AdamOf};
+pub use momentum::{Momentum, MomentumOf};
+
 use crate::nn::mlp::{Gradients, Mlp, TENSOR_NAMES};
+use crate::nn::params::Params;
 use crate::{Error, Result, Scalar};
 
 /// Updates an [`Mlp`]'s parameters from its gradients.
@@ -66,13 +80,40 @@ fn check<T: Scalar>(
     }
 }
 
-fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
+pub(crate) fn check_lr<T: Scalar>(lr: f64) -> Result<T> {
     check(
         "learning rate",
         lr,
         ["finite and > 0 in f32", "finite and > 0 in f64"],
         |x| x > T::ZERO,
     )
+}
+
+/// A learning rate checked in `f64` in a `const fn` (the scalar type's check comes at each
+/// update).
+const fn check_const_lr(lr: f64) -> Result<()> {
+    if lr.is_finite() && lr > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidHyperParameter {
+            name: "learning rate",
+            value: lr,
+            expected: "finite and > 0",
+        })
+    }
+}
+
+/// A decay rate checked in `f64` in a `const fn`: in `[0, 1)`.
+const fn check_const_rate(name: &'static str, x: f64) -> Result<()> {
+    if x >= 0.0 && x < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidHyperParameter {
+            name,
+            value: x,
+            expected: "in [0, 1)",
+        })
+    }
 }
 
 /// A decay rate (momentum, Adam's betas): in `[0, 1)` in `T`.
@@ -213,6 +254,25 @@ pub(crate) fn check_sgd_update<T: Scalar>(thetas: &[&[T]], grads: &[&[T]], lr: T
     Ok(())
 }
 
+/// One SGD step of every tensor of `params` from `grads`, all or nothing: `Err(i)` names the
+/// first tensor whose update would not be finite (then nothing changed).
+pub(crate) fn sgd_apply<P: Params, G: Params<Scalar = P::Scalar>>(
+    params: &mut P,
+    grads: &G,
+    lr: P::Scalar,
+) -> core::result::Result<(), usize> {
+    for i in 0..P::TENSORS {
+        let (theta, g) = (params.tensor(i), grads.tensor(i));
+        if !all_finite_after(theta, g, g, g, |t, _, _, g| sgd_value(t, g, lr)) {
+            return Err(i);
+        }
+    }
+    for i in 0..P::TENSORS {
+        sgd_update(params.tensor_mut(i), grads.tensor(i), lr);
+    }
+    Ok(())
+}
+
 /// `theta -= lr g`, element by element.
 #[inline]
 pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
@@ -221,350 +281,9 @@ pub(crate) fn sgd_update<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
     }
 }
 
-/// SGD with momentum, PyTorch's convention: `v <- mu v + g`, `theta <- theta - lr v`.
-///
-/// Holds a velocity the size of the model: build large ones with [`Momentum::boxed`].
-///
-/// # Examples
-/// ```
-/// use ctensor::{Gradients, Momentum, Mlp, Optimizer};
-/// let mut opt = Momentum::<1, 1, 1>::new(1.0, 0.5)?;
-/// let mut net = Mlp::zeros();
-/// let mut g = Gradients::zeros();
-/// g.b2[0] = 1.0;
-/// opt.update(&mut net, &g); // v = 1
-/// opt.update(&mut net, &g); // v = 1.5
-/// assert_eq!(net.b2[0], -2.5);
-/// # Ok::<(), ctensor::Error>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct Momentum<const D: usize, const H: usize, const K: usize, T = f32> {
-    lr: f64,
-    momentum: f64,
-    velocity: Gradients<D, H, K, T>,
-}
-
-// SAFETY: `f64`s and a `Gradients` of a `Zeroable` scalar are all valid when zero.
-unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-    bytemuck::Zeroable for Momentum<D, H, K, T>
-{
-}
-
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Momentum<D, H, K, T> {
-    /// Momentum SGD with learning rate `lr > 0` and momentum `mu` in `[0, 1)`, both as
-    /// converted to `T`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHyperParameter`] for a value out of range.
-    ///
-    /// # Examples
-    /// ```
-    /// assert!(ctensor::Momentum::<2, 2, 2>::new(0.1, 1.0).is_err());
-    /// ```
-    pub fn new(lr: f64, momentum: f64) -> Result<Self> {
-        Self::check(lr, momentum)?;
-        Ok(Self {
-            lr,
-            momentum,
-            velocity: Gradients::zeros(),
-        })
-    }
-
-    /// As [`Momentum::new`], built directly on the heap.
-    ///
-    /// # Errors
-    /// As [`Momentum::new`].
-    ///
-    /// # Examples
-    /// ```
-    /// let opt = ctensor::Momentum::<784, 128, 10>::boxed(0.01, 0.9)?;
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    #[cfg(feature = "alloc")]
-    pub fn boxed(lr: f64, momentum: f64) -> Result<alloc::boxed::Box<Self>> {
-        Self::check(lr, momentum)?;
-        let mut opt: alloc::boxed::Box<Self> = bytemuck::zeroed_box();
-        opt.lr = lr;
-        opt.momentum = momentum;
-        Ok(opt)
-    }
-
-    /// The learning rate and momentum in `T`.
-    fn check(lr: f64, momentum: f64) -> Result<(T, T)> {
-        Ok((check_lr(lr)?, check_rate("momentum", momentum)?))
-    }
-
-    /// The learning rate.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(ctensor::Momentum::<1, 1, 1>::new(0.5, 0.9)?.learning_rate(), 0.5);
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    #[must_use]
-    pub fn learning_rate(&self) -> f64 {
-        self.lr
-    }
-
-    /// Sets the learning rate (e.g. for a schedule); the velocity is kept.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
-    /// unchanged.
-    ///
-    /// # Examples
-    /// ```
-    /// let mut opt = ctensor::Momentum::<1, 1, 1>::new(0.5, 0.9)?;
-    /// opt.set_learning_rate(0.05)?;
-    /// assert_eq!(opt.learning_rate(), 0.05);
-    /// assert!(opt.set_learning_rate(1e300).is_err()); // inf in f32
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
-        self.lr = lr;
-        Ok(())
-    }
-}
-
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T>
-    for Momentum<D, H, K, T>
-{
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
-        let (lr, mu) = Self::check(self.lr, self.momentum)?;
-        let step = |t: T, v: T, g: T| {
-            let v = mu * v + g;
-            (t - lr * v, v)
-        };
-        let thetas = net.tensors();
-        let vs = self.velocity.tensors();
-        for (((theta, v), g), tensor) in thetas
-            .into_iter()
-            .zip(vs)
-            .zip(grads.tensors())
-            .zip(TENSOR_NAMES)
-        {
-            let finite = all_finite_after(theta, v, g, g, |t, v, _, g| {
-                let (t, v) = step(t, v, g);
-                t + v * T::ZERO
-            });
-            if !finite {
-                return Err(Error::NonFiniteUpdate { tensor });
-            }
-        }
-        for ((theta, v), g) in net
-            .tensors_mut()
-            .into_iter()
-            .zip(self.velocity.tensors_mut())
-            .zip(grads.tensors())
-        {
-            for ((t, v), &g) in theta.iter_mut().zip(v.iter_mut()).zip(g) {
-                (*t, *v) = step(*t, *v, g);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Adam (Kingma & Ba, 2015) with bias correction, as PyTorch's `Adam` (L2, if any, is in
-/// the gradient, like PyTorch's `Adam(weight_decay=...)`, not decoupled as in AdamW).
-///
-/// Holds two moment estimates the size of the model: build large ones with [`Adam::boxed`].
-///
-/// # Examples
-/// ```
-/// use ctensor::{Adam, Gradients, Mlp, Optimizer};
-/// let mut opt = Adam::<1, 1, 1, f64>::new(0.1)?;
-/// let mut net = Mlp::zeros();
-/// let mut g = Gradients::zeros();
-/// g.b2[0] = 3.0;
-/// opt.update(&mut net, &g);
-/// // The first step moves each parameter by about lr against the gradient's sign.
-/// assert!((net.b2[0] + 0.1).abs() < 1e-7);
-/// # Ok::<(), ctensor::Error>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct Adam<const D: usize, const H: usize, const K: usize, T = f32> {
-    lr: f64,
-    beta1: f64,
-    beta2: f64,
-    eps: f64,
-    step: u64,
-    m: Gradients<D, H, K, T>,
-    v: Gradients<D, H, K, T>,
-}
-
-// SAFETY: `f64`s, a `u64` and `Gradients` of a `Zeroable` scalar are all valid when zero.
-unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-    bytemuck::Zeroable for Adam<D, H, K, T>
-{
-}
-
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Adam<D, H, K, T> {
-    /// Adam with learning rate `lr` and the usual `beta1 = 0.9`, `beta2 = 0.999`,
-    /// `eps = 1e-8`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive.
-    ///
-    /// # Examples
-    /// ```
-    /// let adam = ctensor::Adam::<4, 4, 2>::new(1e-3)?;
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    pub fn new(lr: f64) -> Result<Self> {
-        Self::with_betas(lr, 0.9, 0.999, 1e-8)
-    }
-
-    /// Adam with every hyper-parameter given.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr > 0`, `beta1, beta2` in `[0, 1)` and
-    /// `eps > 0`, all finite, as converted to `T` (`eps = 1e-50` is 0 in `f32`, `beta2 =
-    /// 0.9999999999` is 1 in `f32`).
-    ///
-    /// # Examples
-    /// ```
-    /// assert!(ctensor::Adam::<4, 4, 2>::with_betas(1e-3, 0.9, 1.0, 1e-8).is_err());
-    /// ```
-    pub fn with_betas(lr: f64, beta1: f64, beta2: f64, eps: f64) -> Result<Self> {
-        Self::check(lr, beta1, beta2, eps)?;
-        Ok(Self {
-            lr,
-            beta1,
-            beta2,
-            eps,
-            step: 0,
-            m: Gradients::zeros(),
-            v: Gradients::zeros(),
-        })
-    }
-
-    /// As [`Adam::new`], built directly on the heap.
-    ///
-    /// # Errors
-    /// As [`Adam::new`].
-    ///
-    /// # Examples
-    /// ```
-    /// let adam = ctensor::Adam::<784, 128, 10>::boxed(1e-3)?;
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    #[cfg(feature = "alloc")]
-    pub fn boxed(lr: f64) -> Result<alloc::boxed::Box<Self>> {
-        Self::check(lr, 0.9, 0.999, 1e-8)?;
-        let mut opt: alloc::boxed::Box<Self> = bytemuck::zeroed_box();
-        (opt.lr, opt.beta1, opt.beta2, opt.eps) = (lr, 0.9, 0.999, 1e-8);
-        Ok(opt)
-    }
-
-    fn check(lr: f64, beta1: f64, beta2: f64, eps: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
-        check_rate::<T>("beta1", beta1)?;
-        check_rate::<T>("beta2", beta2)?;
-        check::<T>(
-            "epsilon",
-            eps,
-            ["finite and > 0 in f32", "finite and > 0 in f64"],
-            |x| x > T::ZERO,
-        )?;
-        Ok(())
-    }
-
-    /// The learning rate.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(ctensor::Adam::<1, 1, 1>::new(0.5)?.learning_rate(), 0.5);
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    #[must_use]
-    pub fn learning_rate(&self) -> f64 {
-        self.lr
-    }
-
-    /// Sets the learning rate (e.g. for a schedule); the moment estimates are kept.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHyperParameter`] unless `lr` is finite and positive in `T`; then
-    /// unchanged.
-    ///
-    /// # Examples
-    /// ```
-    /// let mut adam = ctensor::Adam::<1, 1, 1>::new(1e-3)?;
-    /// adam.set_learning_rate(1e-4)?;
-    /// assert_eq!(adam.learning_rate(), 1e-4);
-    /// assert!(adam.set_learning_rate(0.0).is_err());
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_lr::<T>(lr)?;
-        self.lr = lr;
-        Ok(())
-    }
-
-    /// Steps taken so far.
-    ///
-    /// # Examples
-    /// ```
-    /// assert_eq!(ctensor::Adam::<1, 1, 1>::new(0.1)?.steps(), 0);
-    /// # Ok::<(), ctensor::Error>(())
-    /// ```
-    #[must_use]
-    pub fn steps(&self) -> u64 {
-        self.step
-    }
-}
-
-impl<const D: usize, const H: usize, const K: usize, T: Scalar> Optimizer<D, H, K, T>
-    for Adam<D, H, K, T>
-{
-    fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()> {
-        Self::check(self.lr, self.beta1, self.beta2, self.eps)?;
-        let step_count = self.step.saturating_add(1);
-        let t = step_count.min(i32::MAX as u64) as i32;
-        let (b1, b2) = (T::from_f64(self.beta1), T::from_f64(self.beta2));
-        let (one_b1, one_b2) = (T::from_f64(1.0 - self.beta1), T::from_f64(1.0 - self.beta2));
-        // Bias corrections folded into the step size and epsilon, computed in f64.
-        let c1 = 1.0 - num_traits::float::FloatCore::powi(self.beta1, t);
-        let c2 = 1.0 - num_traits::float::FloatCore::powi(self.beta2, t);
-        let rate = T::from_f64(self.lr / c1);
-        let inv_sqrt_c2 = T::from_f64(1.0 / Scalar::sqrt(c2));
-        let eps = T::from_f64(self.eps);
-        let step = |t: T, m: T, v: T, g: T| {
-            let m = b1 * m + one_b1 * g;
-            let v = b2 * v + one_b2 * g * g;
-            (t - rate * m / (v.sqrt() * inv_sqrt_c2 + eps), m, v)
-        };
-        let (ms, vs) = (self.m.tensors(), self.v.tensors());
-        for ((((theta, m), v), g), tensor) in net
-            .tensors()
-            .into_iter()
-            .zip(ms)
-            .zip(vs)
-            .zip(grads.tensors())
-            .zip(TENSOR_NAMES)
-        {
-            let finite = all_finite_after(theta, m, v, g, |t, m, v, g| {
-                let (t, m, v) = step(t, m, v, g);
-                t + m * T::ZERO + v * T::ZERO
-            });
-            if !finite {
-                return Err(Error::NonFiniteUpdate { tensor });
-            }
-        }
-        for (((theta, m), v), g) in net
-            .tensors_mut()
-            .into_iter()
-            .zip(self.m.tensors_mut())
-            .zip(self.v.tensors_mut())
-            .zip(grads.tensors())
-        {
-            for (((t, m), v), &g) in theta.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(g) {
-                (*t, *m, *v) = step(*t, *m, *v, g);
-            }
-        }
-        self.step = step_count;
-        Ok(())
+/// The error of an [`Mlp`] update that would make tensor `i` non-finite.
+fn mlp_update_error(i: usize) -> Error {
+    Error::NonFiniteUpdate {
+        tensor: TENSOR_NAMES.get(i).copied().unwrap_or("?"),
     }
 }
