@@ -5,12 +5,15 @@
 //!
 //! ```text
 //! cargo run --release --example train_digits
+//! cargo run --release --example train_digits -- --out models/digits.bin   # the firmware's model
 //! ```
 //!
 //! Reads `data/digits_{train,test}.csv` (features scaled by 1/16 to `[0, 1]`) and writes
-//! `models/digits.bin`, and the loss and accuracy curves to `target/plots/digits.svg`. If the
-//! model file already exists, it is loaded first and its test accuracy printed, to show a saved
-//! model in use. The same seed gives bit-identical results.
+//! `target/models/digits.bin` (ignored by git, so a run leaves the tree clean), or the path
+//! given after `--out` (relative to the current folder), and the loss and accuracy curves to
+//! `target/plots/digits.svg`. If that file already exists, it is
+//! loaded first and its test accuracy printed, to show a saved model in use. The same seed
+//! gives bit-identical results.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -47,7 +50,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         test.len()
     );
 
-    let model_path = common::repo_path("models/digits.bin");
+    let mut args = std::env::args().skip(1);
+    let model_path = match (args.next().as_deref(), args.next(), args.next()) {
+        (None, ..) => common::repo_path("target/models/digits.bin"),
+        (Some("--out"), Some(path), None) => std::path::PathBuf::from(path),
+        _ => return Err("usage: train_digits [--out MODEL_PATH]".into()),
+    };
     if model_path.exists() {
         match Net::load(&model_path) {
             Ok(saved) => println!(

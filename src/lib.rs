@@ -4,10 +4,10 @@
 //! `std`) and for Rust programs that want the compiler to check every shape.
 //!
 //! ```
+//! use ctensor::rand::{SeedableRng, rngs::StdRng}; // the `rand` (0.10) ctensor is built with
 //! use ctensor::{Adam, Batch, Label, Loss, Matrix, Mlp, Targets, TrainConfig, Workspace};
-//! use rand::SeedableRng;
 //!
-//! let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+//! let mut rng = StdRng::seed_from_u64(42);
 //! let mut net = Mlp::<2, 16, 2>::glorot(&mut rng); // 2 inputs, 16 ReLU units, 2 classes
 //! // XOR, one batch of 4.
 //! let x = Matrix::from_array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]);
@@ -40,8 +40,16 @@
 //! - [`LrSchedule`]: step, exponential and cosine learning-rate schedules (with warm-up) for
 //!   any optimizer.
 //!
+//! ## Random numbers
+//! Initialization and dropout take any generator through the `Rng` trait of `rand` 0.10.
+//! That `rand` is re-exported as [`ctensor::rand`](rand): use it (`ctensor::rand::SeedableRng`,
+//! `ctensor::rand::rngs::StdRng`) rather than a `rand` dependency of your own, and the two
+//! versions cannot drift apart (a generator of another `rand` version does not implement the
+//! trait ctensor asks for).
+//!
 //! ## Features
-//! - `std` (default): file I/O, CSV loading; implies `alloc`.
+//! - `std` (default): file I/O, CSV loading, `rand`'s `StdRng` (`ctensor::rand::rngs::StdRng`);
+//!   implies `alloc`.
 //! - `alloc`: `boxed_*` constructors that build large models, workspaces and optimizer state
 //!   directly on the heap.
 //! - `libm`: math (`exp`, `ln`, `sqrt`) from the `libm` crate. Required without `std`
@@ -98,6 +106,11 @@ pub mod typed;
 #[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The `rand` crate (0.10) whose `Rng` trait ctensor's initialization and dropout take.
+/// Write `ctensor::rand::...` instead of depending on `rand` yourself, and the versions
+/// cannot drift apart. With the `std` feature it has `rngs::StdRng`.
+pub use rand;
 
 pub use error::{Error, Result};
 #[cfg(feature = "std")]

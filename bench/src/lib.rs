@@ -2,10 +2,12 @@
 //! by the peers a user would pick instead (a plain loop, `nalgebra`, `matrixmultiply`, `gemm`),
 //! and a full SGD training step hand-written on `matrixmultiply::sgemm`.
 //!
-//! Shared by `benches/matmul.rs` (criterion) and `examples/bench_summary.rs` (one-command
-//! table). Every operand is boxed: the large shapes would overflow a thread's stack.
+//! The library of the `ctensor-bench` crate, shared by `benches/matmul.rs` (criterion) and
+//! `src/bin/bench_summary.rs` (one-command table). It is a workspace member of its own so that
+//! criterion and the peers are never built by `cargo build` or `cargo test` of `ctensor`.
+//! Every operand is boxed: the large shapes would overflow a thread's stack.
 
-#![allow(dead_code, clippy::missing_panics_doc, clippy::too_many_lines)]
+#![allow(clippy::missing_panics_doc, clippy::too_many_lines)]
 
 use std::hint::black_box;
 

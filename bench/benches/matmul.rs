@@ -4,10 +4,10 @@
 //! B = 1, 32, 64, 128 (ctensor against a step hand-written on `matrixmultiply::sgemm`), and
 //! single-sample inference.
 //!
-//! `cargo bench --bench matmul`; a group at a time: `cargo bench --bench matmul -- step`.
-//! For a one-screen table: `cargo run --release --example bench_summary`.
+//! `cargo bench -p ctensor-bench`; a group at a time: `cargo bench -p ctensor-bench -- step`.
+//! For a one-screen table: `cargo run --release -p ctensor-bench --bin bench_summary`.
 
-mod peers;
+use ctensor_bench as peers;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

@@ -1,9 +1,9 @@
-//! One-command benchmark summary: `cargo run --release --example bench_summary`.
+//! One-command benchmark summary: `cargo run --release -p ctensor-bench --bin bench_summary`.
 //!
 //! Times ctensor's kernels, a training step and single-sample inference against the peers in
-//! `benches/peers` (a plain loop, `nalgebra`, `matrixmultiply`, `gemm`). Implementations are
-//! interleaved round by round in one process, so that a noisy, shared machine slows them all
-//! alike; each number is the median over the rounds. Prints two Markdown tables and the
+//! this crate's library (`bench/src/lib.rs`: a plain loop, `nalgebra`, `matrixmultiply`,
+//! `gemm`). Implementations are interleaved round by round in one process, so that a noisy,
+//! shared machine slows them all alike; each number is the median over the rounds. Prints two Markdown tables and the
 //! inference time. Runs in well under a minute.
 //!
 //! Options: `--quick` (fewer rounds), `--rounds N`, `--min` (print the fastest round instead
@@ -13,12 +13,9 @@
 //! timed with the thread's CPU time, which leaves out time spent preempted by other
 //! processes).
 
-#[path = "../benches/peers/mod.rs"]
-mod peers;
-
 use std::time::{Duration, Instant};
 
-use peers::{Case, Impl};
+use ctensor_bench::{self as peers, Case, Impl};
 
 /// Single-core FMA peak of the reference machine (AMD EPYC Zen 4): 2 x 8-lane FMA per cycle.
 const PEAK_GFLOPS: f64 = 117.0;
