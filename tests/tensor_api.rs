@@ -3,7 +3,7 @@
 //! conversions from and to arrays and slices, `Default`, and loading a model by name.
 #![allow(clippy::op_ref)] // the by-reference operator forms are what is tested
 
-use ctensor::{Label, Matrix, Mlp, Vector};
+use ctensor::{Label, Matrix, Vector};
 
 fn a() -> Matrix<2, 3, f64> {
     Matrix::from_array([[1.0, -2.0, 3.5], [4.0, 0.25, -6.0]])
@@ -290,7 +290,7 @@ fn defaults() {
 #[cfg(feature = "std")]
 #[test]
 fn load_by_name() {
-    type Net = Mlp<3, 4, 2, f64>;
+    type Net = ctensor::Mlp<3, 4, 2, f64>;
     let dir = std::env::temp_dir().join(format!("ctensor-tensor-api-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("net.bin");
