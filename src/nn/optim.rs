@@ -143,15 +143,21 @@ pub(crate) fn all_finite_after<T: Scalar>(
     let (a, a_rest) = a.as_chunks::<LANES>();
     let (b, b_rest) = b.as_chunks::<LANES>();
     let (g, g_rest) = g.as_chunks::<LANES>();
-    let full = theta.iter().zip(a).zip(b).zip(g);
-    let rest = core::iter::once((((theta_rest, a_rest), b_rest), g_rest));
-    for (((t, a), b), g) in full
-        .map(|(((t, a), b), g)| (((&t[..], &a[..]), &b[..]), &g[..]))
-        .chain(rest)
-    {
-        for ((((acc, &t), &a), &b), &g) in acc.iter_mut().zip(t).zip(a).zip(b).zip(g) {
-            *acc += f(t, a, b, g) * T::ZERO;
+    // Whole chunks as fixed-size arrays (no bounds checks, one vector lane per accumulator),
+    // then the rest.
+    for (((t, a), b), g) in theta.iter().zip(a).zip(b).zip(g) {
+        for l in 0..LANES {
+            acc[l] += f(t[l], a[l], b[l], g[l]) * T::ZERO;
         }
+    }
+    let rest = acc
+        .iter_mut()
+        .zip(theta_rest)
+        .zip(a_rest)
+        .zip(b_rest)
+        .zip(g_rest);
+    for ((((acc, &t), &a), &b), &g) in rest {
+        *acc += f(t, a, b, g) * T::ZERO;
     }
     acc.iter().all(|&x| x == T::ZERO)
 }
