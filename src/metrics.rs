@@ -54,7 +54,7 @@ fn check_values<T: Scalar>(predicted: &[T], truth: &[T]) -> Result<()> {
         return Err(Error::InvalidTarget {
             row,
             col: 0,
-            value: Scalar::to_f64(truth[row]),
+            value: Scalar::as_f64(truth[row]),
             why: "is not finite",
         });
     }
@@ -143,7 +143,7 @@ pub fn mse<T: Scalar>(predicted: &[T], truth: &[T]) -> Result<f64> {
     let sum: f64 = predicted
         .iter()
         .zip(truth)
-        .map(|(&p, &t)| square(Scalar::to_f64(t) - Scalar::to_f64(p)))
+        .map(|(&p, &t)| square(Scalar::as_f64(t) - Scalar::as_f64(p)))
         .sum();
     let mse = sum / n;
     if mse.is_finite() {
@@ -177,10 +177,10 @@ pub fn mse<T: Scalar>(predicted: &[T], truth: &[T]) -> Result<f64> {
 pub fn r_squared<T: Scalar>(predicted: &[T], truth: &[T]) -> Result<f64> {
     check_values(predicted, truth)?;
     let n = truth.len() as f64;
-    let mean = truth.iter().map(|&t| Scalar::to_f64(t)).sum::<f64>() / n;
+    let mean = truth.iter().map(|&t| Scalar::as_f64(t)).sum::<f64>() / n;
     let (mut ss_res, mut ss_tot) = (0.0, 0.0);
     for (&p, &t) in predicted.iter().zip(truth) {
-        let (p, t) = (Scalar::to_f64(p), Scalar::to_f64(t));
+        let (p, t) = (Scalar::as_f64(p), Scalar::as_f64(t));
         ss_res += square(t - p);
         ss_tot += square(t - mean);
     }

@@ -53,8 +53,18 @@ pub trait Scalar:
 
     /// Converts from `f64`, rounding to nearest.
     fn from_f64(x: f64) -> Self;
-    /// Converts to `f64` (exact).
-    fn to_f64(self) -> f64;
+    /// Converts to `f64` (exact). Named `as_f64`, not `to_f64`, so that it cannot resolve to
+    /// `num_traits::ToPrimitive::to_f64` (which returns an `Option`) in generic code.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::Scalar;
+    /// fn mean<T: Scalar>(xs: &[T]) -> f64 {
+    ///     xs.iter().map(|x| x.as_f64()).sum::<f64>() / xs.len() as f64
+    /// }
+    /// assert_eq!(mean(&[1.0_f32, 2.0]), 1.5);
+    /// ```
+    fn as_f64(self) -> f64;
     /// `e^self`.
     fn exp(self) -> Self;
     /// Natural logarithm.
@@ -92,7 +102,7 @@ macro_rules! impl_scalar {
                 x as $t
             }
             #[inline(always)]
-            fn to_f64(self) -> f64 {
+            fn as_f64(self) -> f64 {
                 self as f64
             }
             #[inline(always)]

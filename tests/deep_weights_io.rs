@@ -59,7 +59,7 @@ fn bits<P: Params>(p: &P) -> Vec<u64> {
         .flat_map(|k| {
             p.tensor(k)
                 .iter()
-                .map(|&x| x.to_f64().to_bits())
+                .map(|&x| x.as_f64().to_bits())
                 .collect::<Vec<_>>()
         })
         .collect()

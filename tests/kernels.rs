@@ -51,7 +51,7 @@ fn check<T: Scalar>(what: &str, got: &[T], want: &[f64], scale: &[f64], k: usize
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, ((&g, &w), &s)) in got.iter().zip(want).zip(scale).enumerate() {
         let tol = 2.0 * eps * (k as f64 + 2.0) * (s + 1.0);
-        let err = (g.to_f64() - w).abs();
+        let err = (g.as_f64() - w).abs();
         assert!(
             err <= tol,
             "{what}: element {i}: got {g}, want {w} (error {err:e} > {tol:e})"
@@ -101,9 +101,9 @@ fn ab<T: Scalar, const K: usize, const N: usize>(rng: &mut Lcg) {
             let c0 = rng.rows::<T, N>(m);
             let (want, scale) = reference(
                 (m, K, N),
-                |i, p| a[i][p].to_f64(),
-                |p, j| b[p][j].to_f64(),
-                |i, j| if accumulate { c0[i][j].to_f64() } else { 0.0 },
+                |i, p| a[i][p].as_f64(),
+                |p, j| b[p][j].as_f64(),
+                |i, j| if accumulate { c0[i][j].as_f64() } else { 0.0 },
             );
             for path in PATHS {
                 let mut c = c0.clone();
@@ -130,9 +130,9 @@ fn atb<T: Scalar, const M: usize, const N: usize>(rng: &mut Lcg) {
             let c0 = rng.boxed::<T, M, N>();
             let (want, scale) = reference(
                 (M, r, N),
-                |i, p| a[p][i].to_f64(),
-                |p, j| b[p][j].to_f64(),
-                |i, j| if accumulate { c0[i][j].to_f64() } else { 0.0 },
+                |i, p| a[p][i].as_f64(),
+                |p, j| b[p][j].as_f64(),
+                |i, j| if accumulate { c0[i][j].as_f64() } else { 0.0 },
             );
             for path in PATHS {
                 let mut c = c0.clone();
@@ -159,9 +159,9 @@ fn abt<T: Scalar, const K: usize, const N: usize>(rng: &mut Lcg) {
             let c0 = rng.rows::<T, N>(m);
             let (want, scale) = reference(
                 (m, K, N),
-                |i, p| a[i][p].to_f64(),
-                |p, j| b[j][p].to_f64(),
-                |i, j| if accumulate { c0[i][j].to_f64() } else { 0.0 },
+                |i, p| a[i][p].as_f64(),
+                |p, j| b[j][p].as_f64(),
+                |i, j| if accumulate { c0[i][j].as_f64() } else { 0.0 },
             );
             for path in PATHS {
                 let mut c = c0.clone();

@@ -103,7 +103,7 @@ fn activations_extremes<T: Scalar>() {
     let lse = logsumexp(&z);
     assert!(lse.is_finite());
     let expect = -1000.0 + (1.0 + (-5.0_f64).exp()).ln();
-    assert!((lse.to_f64() - expect).abs() <= 1000.0 * T::epsilon().to_f64());
+    assert!((lse.as_f64() - expect).abs() <= 1000.0 * T::epsilon().as_f64());
     // All equal, large: exactly uniform.
     for big in [1000.0, -1000.0, 1e30] {
         let z = [t(big); 4];
@@ -115,7 +115,7 @@ fn activations_extremes<T: Scalar>() {
         for lp in log_softmax(&z) {
             assert!(lp.is_finite());
             if big.abs() <= 1000.0 {
-                assert!((lp.to_f64() + 4.0_f64.ln()).abs() < 1e-3, "{lp}");
+                assert!((lp.as_f64() + 4.0_f64.ln()).abs() < 1e-3, "{lp}");
             }
         }
         let g = [t(0.25); 4];
@@ -145,21 +145,21 @@ fn bce_extremes<T: Scalar>() {
     // L(100, 1) = ln(1 + e^-100) ~ 3.7e-44: finite, tiny, non-negative; gradient ~ -e^-100.
     let (l, d) = sigmoid_bce_one(t(100.0), T::ONE);
     assert!(l.is_finite() && l >= T::ZERO);
-    assert!((l.to_f64() - tiny).abs() <= 0.05 * tiny, "L(100, 1) = {l}");
+    assert!((l.as_f64() - tiny).abs() <= 0.05 * tiny, "L(100, 1) = {l}");
     assert!(
-        (d.to_f64() + tiny).abs() <= 1.01 * tiny,
+        (d.as_f64() + tiny).abs() <= 1.01 * tiny,
         "dL/dz(100, 1) = {d}"
     );
     // L(-100, 0) = ln(1 + e^-100) too; gradient sigma(-100) ~ e^-100.
     let (l, d) = sigmoid_bce_one(t(-100.0), T::ZERO);
-    assert!((l.to_f64() - tiny).abs() <= 0.05 * tiny, "L(-100, 0) = {l}");
+    assert!((l.as_f64() - tiny).abs() <= 0.05 * tiny, "L(-100, 0) = {l}");
     assert!(
-        (d.to_f64() - tiny).abs() <= 0.05 * tiny,
+        (d.as_f64() - tiny).abs() <= 0.05 * tiny,
         "dL/dz(-100, 0) = {d}"
     );
     // z = 0, g = 1/2: ln 2, gradient 0.
     let (l, d) = sigmoid_bce_one(T::ZERO, t(0.5));
-    assert!((l.to_f64() - 2.0_f64.ln()).abs() <= 2.0 * T::epsilon().to_f64());
+    assert!((l.as_f64() - 2.0_f64.ln()).abs() <= 2.0 * T::epsilon().as_f64());
     assert_eq!(d, T::ZERO);
     // The mean over outputs.
     let lg = sigmoid_bce(&[t(100.0), t(-100.0)], &[T::ZERO, T::ONE]);
@@ -171,10 +171,10 @@ fn bce_extremes<T: Scalar>() {
         let naive = -(g * o.ln() + (1.0 - g) * (1.0 - o).ln());
         let (l, d) = sigmoid_bce_one(t(z), t(g));
         assert!(
-            (l.to_f64() - naive).abs() <= 1e-5 * naive.max(1.0),
+            (l.as_f64() - naive).abs() <= 1e-5 * naive.max(1.0),
             "{z} {g}"
         );
-        assert!((d.to_f64() - (o - g)).abs() <= 1e-6);
+        assert!((d.as_f64() - (o - g)).abs() <= 1e-6);
     }
 }
 
@@ -806,11 +806,11 @@ fn assert_product_close<const R: usize, const N: usize, T: Scalar>(
     abs_sum: &[[f64; N]; R],
     inner: usize,
 ) {
-    let eps = T::epsilon().to_f64();
+    let eps = T::epsilon().as_f64();
     for r in 0..R {
         for c in 0..N {
             let tol = (inner as f64 + 2.0) * eps * abs_sum[r][c] + 1e-300;
-            let err = (got[(r, c)].to_f64() - exact[r][c]).abs();
+            let err = (got[(r, c)].as_f64() - exact[r][c]).abs();
             assert!(
                 err <= tol,
                 "{what} [{r}, {c}]: {} vs {} (tol {tol:e})",
@@ -831,8 +831,8 @@ fn check_products<T: Scalar, const M: usize, const K: usize, const N: usize>() {
     for i in 0..M {
         for j in 0..N {
             for k in 0..K {
-                exact[i][j] += a[(i, k)].to_f64() * b[(k, j)].to_f64();
-                abs[i][j] += (a[(i, k)].to_f64() * b[(k, j)].to_f64()).abs();
+                exact[i][j] += a[(i, k)].as_f64() * b[(k, j)].as_f64();
+                abs[i][j] += (a[(i, k)].as_f64() * b[(k, j)].as_f64()).abs();
             }
         }
     }
@@ -859,8 +859,8 @@ fn check_products<T: Scalar, const M: usize, const K: usize, const N: usize>() {
     for i in 0..K {
         for j in 0..N {
             for r in 0..M {
-                exact[i][j] += a[(r, i)].to_f64() * c[(r, j)].to_f64();
-                abs[i][j] += (a[(r, i)].to_f64() * c[(r, j)].to_f64()).abs();
+                exact[i][j] += a[(r, i)].as_f64() * c[(r, j)].as_f64();
+                abs[i][j] += (a[(r, i)].as_f64() * c[(r, j)].as_f64()).abs();
             }
         }
     }
@@ -893,8 +893,8 @@ fn check_products<T: Scalar, const M: usize, const K: usize, const N: usize>() {
     for i in 0..M {
         for j in 0..N {
             for k in 0..K {
-                exact[i][j] += a[(i, k)].to_f64() * d[(j, k)].to_f64();
-                abs[i][j] += (a[(i, k)].to_f64() * d[(j, k)].to_f64()).abs();
+                exact[i][j] += a[(i, k)].as_f64() * d[(j, k)].as_f64();
+                abs[i][j] += (a[(i, k)].as_f64() * d[(j, k)].as_f64()).abs();
             }
         }
     }

@@ -340,11 +340,11 @@ fn fused_sgd<T: Scalar, const B: usize, const D: usize, const H: usize>(n: usize
         for j in 0..H {
             let (mut s, mut mag) = (0.0, 0.0);
             for p in 0..n {
-                let t = x[p][i].to_f64() * ws.d_hidden[p][j].to_f64();
+                let t = x[p][i].as_f64() * ws.d_hidden[p][j].as_f64();
                 s += t;
                 mag += t.abs();
             }
-            let (w0, w1) = (before[i][j].to_f64(), net.w1[i][j].to_f64());
+            let (w0, w1) = (before[i][j].as_f64(), net.w1[i][j].as_f64());
             let want = w0 - lr * s;
             let tol = 4.0 * eps * (n as f64 + 2.0) * (w0.abs() + lr * mag);
             assert!(

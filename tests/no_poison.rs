@@ -16,7 +16,7 @@ fn bits<const D: usize, const H: usize, const K: usize, T: Scalar>(
 ) -> Vec<u64> {
     net.tensors()
         .iter()
-        .flat_map(|t| t.iter().map(|&x| Scalar::to_f64(x).to_bits()))
+        .flat_map(|t| t.iter().map(|&x| Scalar::as_f64(x).to_bits()))
         .collect()
 }
 

@@ -41,7 +41,7 @@ fn bits<const D: usize, const H: usize, const K: usize, T: Scalar>(
 ) -> Vec<u64> {
     net.tensors()
         .iter()
-        .flat_map(|t| t.iter().map(|&x| Scalar::to_f64(x).to_bits()))
+        .flat_map(|t| t.iter().map(|&x| Scalar::as_f64(x).to_bits()))
         .collect()
 }
 
@@ -96,7 +96,7 @@ fn header_fields<T: Scalar>() {
     let mut i = 0;
     for r in 0..2 {
         for c in 0..3 {
-            assert_eq!(at(i).to_f64().to_bits(), net.w1[(r, c)].to_f64().to_bits());
+            assert_eq!(at(i).as_f64().to_bits(), net.w1[(r, c)].as_f64().to_bits());
             i += 1;
         }
     }

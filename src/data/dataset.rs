@@ -148,7 +148,7 @@ impl<const D: usize, T: Scalar> Dataset<D, T> {
             .iter()
             .enumerate()
             .map(|(row, &t)| {
-                let value = t.to_f64();
+                let value = t.as_f64();
                 let bad = Error::InvalidLabel {
                     row,
                     value,

@@ -41,13 +41,13 @@ impl<const D: usize, T: Scalar> Standardizer<D, T> {
         let mut mean = [0.0f64; D];
         for row in &ds.features {
             for (m, &x) in mean.iter_mut().zip(row) {
-                *m += x.to_f64() / n;
+                *m += x.as_f64() / n;
             }
         }
         let mut var = [0.0f64; D];
         for row in &ds.features {
             for ((v, &m), &x) in var.iter_mut().zip(&mean).zip(row) {
-                *v += (x.to_f64() - m).powi(2) / n;
+                *v += (x.as_f64() - m).powi(2) / n;
             }
         }
         Self {

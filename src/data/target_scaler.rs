@@ -63,15 +63,15 @@ impl TargetScaler {
             return Err(Error::InvalidTarget {
                 row,
                 col: 0,
-                value: Scalar::to_f64(targets[row]),
+                value: targets[row].as_f64(),
                 why: "is not finite",
             });
         }
         let n = targets.len() as f64;
-        let mean = targets.iter().map(|&t| Scalar::to_f64(t)).sum::<f64>() / n;
+        let mean = targets.iter().map(|&t| t.as_f64()).sum::<f64>() / n;
         let var = targets
             .iter()
-            .map(|&t| square(Scalar::to_f64(t) - mean))
+            .map(|&t| square(t.as_f64() - mean))
             .sum::<f64>()
             / n;
         if !mean.is_finite() || !var.is_finite() {
@@ -97,14 +97,14 @@ impl TargetScaler {
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn scale<T: Scalar>(&self, t: T) -> Result<T> {
-        let z = T::from_f64((Scalar::to_f64(t) - self.mean) / self.std);
+        let z = T::from_f64((t.as_f64() - self.mean) / self.std);
         if z.is_finite() {
             Ok(z)
         } else {
             Err(Error::InvalidTarget {
                 row: 0,
                 col: 0,
-                value: Scalar::to_f64(t),
+                value: t.as_f64(),
                 why: "is not finite once standardized",
             })
         }
@@ -130,12 +130,12 @@ impl TargetScaler {
             return Err(Error::InvalidTarget {
                 row,
                 col: 0,
-                value: Scalar::to_f64(targets[row]),
+                value: targets[row].as_f64(),
                 why: "is not finite once standardized",
             });
         }
         for t in targets {
-            *t = T::from_f64((Scalar::to_f64(*t) - self.mean) / self.std);
+            *t = T::from_f64((t.as_f64() - self.mean) / self.std);
         }
         Ok(())
     }
@@ -158,7 +158,7 @@ impl TargetScaler {
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn invert<T: Scalar>(&self, z: T) -> Result<T> {
-        let t = T::from_f64(Scalar::to_f64(z) * self.std + self.mean);
+        let t = T::from_f64(z.as_f64() * self.std + self.mean);
         if t.is_finite() {
             Ok(t)
         } else {

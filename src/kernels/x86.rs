@@ -70,7 +70,7 @@ fn cast<T: Scalar, U: Scalar>(o: Operands<T>) -> Option<Operands<U>> {
         c: o.c.cast(),
         ldc: o.ldc,
         // Exact: `U` is `T`.
-        alpha: U::from_f64(o.alpha.to_f64()),
+        alpha: U::from_f64(o.alpha.as_f64()),
     })
 }
 

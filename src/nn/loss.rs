@@ -448,7 +448,7 @@ impl Loss {
             return Err(Error::InvalidTarget {
                 row,
                 col,
-                value: x.to_f64(),
+                value: x.as_f64(),
                 why,
             });
         }
@@ -459,7 +459,7 @@ impl Loss {
                 return Err(Error::InvalidTarget {
                     row,
                     col: K,
-                    value: sum.to_f64(),
+                    value: sum.as_f64(),
                     why: "is the sum of a softmax target distribution, which must be 1",
                 });
             }

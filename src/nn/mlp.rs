@@ -251,7 +251,7 @@ impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B,
                     return Err(Error::InvalidTarget {
                         row,
                         col,
-                        value: gs[col].to_f64(),
+                        value: gs[col].as_f64(),
                         why: "is not finite",
                     });
                 }
