@@ -11,6 +11,8 @@
 
 use std::hint::black_box;
 
+pub mod autoencoder;
+
 use ctensor::{Batch, Label, Loss, Matrix, Mlp, Sgd, Targets, TrainConfig, Workspace, kernels};
 use nalgebra::SMatrix;
 use rand::SeedableRng;

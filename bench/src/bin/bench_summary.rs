@@ -11,7 +11,10 @@
 //! label contains `TEXT`), `--profile-step B` (only run ctensor's training step for five
 //! seconds, for a profiler), `--wall` (wall-clock time; by default, on Linux, samples are
 //! timed with the thread's CPU time, which leaves out time spent preempted by other
-//! processes).
+//! processes), `--autoencoder` (only the MLPerf Tiny autoencoder's Adam step, with PyTorch's
+//! time if `$CTENSOR_BENCH_PYTHON` (default `python3`) has torch).
+//!
+//! Progress goes to stderr (a line per section); the tables go to stdout.
 
 use std::time::{Duration, Instant};
 
@@ -151,6 +154,10 @@ fn main() {
     };
     let sample = Duration::from_millis(2);
     let start = Instant::now();
+    if args.iter().any(|a| a == "--autoencoder") {
+        autoencoder_table(rounds, sample, stat, clock);
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--profile-step") {
         profile_step(args[i + 1].parse().expect("--profile-step B"));
         return;
@@ -202,6 +209,7 @@ fn main() {
     }
 
     println!();
+    eprintln!("bench_summary: training step 784-128-10 ...");
     println!(
         "| training step 784-128-10, SGD | ctensor (us) | matrixmultiply step (us) | speed-up |"
     );
@@ -233,6 +241,7 @@ fn main() {
     }
 
     println!();
+    eprintln!("bench_summary: single-sample inference ...");
     let mut impls = vec![
         Impl {
             name: "ctensor",
@@ -250,7 +259,76 @@ fn main() {
         ns[1] / 1e3
     );
     println!();
+    autoencoder_table(rounds, sample, stat, clock);
+    println!();
     println!("total time {:.1} s", start.elapsed().as_secs_f64());
+}
+
+/// The MLPerf Tiny autoencoder's Adam step at B = 64: ctensor and the `matrixmultiply` peer
+/// interleaved in this process; then PyTorch's median from `bench/pytorch_autoencoder_step.py`
+/// (its own process, run right after: it cannot be interleaved), or a loud "skipped".
+fn autoencoder_table(rounds: usize, sample: Duration, stat: Stat, clock: Clock) {
+    use peers::autoencoder;
+    eprintln!("bench_summary: autoencoder Adam step (ctensor vs matrixmultiply) ...");
+    let mut impls = vec![
+        Impl {
+            name: "ctensor",
+            run: autoencoder::ctensor_step(),
+        },
+        Impl {
+            name: "matrixmultiply",
+            run: autoencoder::sgemm_step(),
+        },
+    ];
+    let ns = measure(&mut impls, rounds, sample, stat, clock);
+    eprintln!("bench_summary: autoencoder Adam step (PyTorch, if installed) ...");
+    let torch = pytorch_autoencoder_us(rounds);
+    // Forward, weight gradients and input gradients (skipped for the first layer): 2 flops
+    // per multiply-add.
+    let (w, macs) = (autoencoder::WIDTHS, autoencoder::macs_per_row());
+    let flops = 2.0 * (autoencoder::B * (3 * macs - w[0] * w[1])) as f64;
+    println!(
+        "| MLPerf Tiny autoencoder, Adam step, B = {} | ctensor (us) | matrixmultiply (us) | speed-up | PyTorch, 1 thread (us) | speed-up |",
+        autoencoder::B
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let (torch_us, torch_ratio) = match &torch {
+        Ok(us) => (format!("{us:.1}"), format!("{:.2}x", us * 1e3 / ns[0])),
+        Err(_) => ("skipped".to_owned(), "-".to_owned()),
+    };
+    println!(
+        "| {:.1} GFLOP/s for ctensor | {:.1} | {:.1} | {:.2}x | {torch_us} | {torch_ratio} |",
+        flops / ns[0],
+        ns[0] / 1e3,
+        ns[1] / 1e3,
+        ns[1] / ns[0]
+    );
+    if let Err(why) = torch {
+        println!();
+        println!("PyTorch SKIPPED: {why}");
+    }
+}
+
+/// PyTorch's median microseconds per step, or why there is none.
+fn pytorch_autoencoder_us(rounds: usize) -> Result<f64, String> {
+    let python = std::env::var("CTENSOR_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/pytorch_autoencoder_step.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .arg(rounds.to_string())
+        .output()
+        .map_err(|e| format!("could not run `{python}`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{python} {script}` failed: {} (set CTENSOR_BENCH_PYTHON to a python with torch)",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("us_per_step "))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| format!("unexpected output of `{python} {script}`: {text}"))
 }
 
 /// Runs ctensor's training step at batch size `b` for about five seconds (for a profiler).
