@@ -15,6 +15,8 @@ use ctensor::nn::params::Params;
 use ctensor::{AdamOf, Batch, Dense, Loss, Matrix, Relu, SeqWorkspace, Targets};
 use ctensor::{TrainConfig, network, uniform01};
 use rand::SeedableRng;
+
+use crate::sgemm;
 use rand::rngs::StdRng;
 
 /// Rows per step.
@@ -104,44 +106,6 @@ pub struct SgemmAutoencoder {
     /// The gradient flowing back into `acts[i + 1]`.
     grads: Vec<Vec<f32>>,
     steps: i32,
-}
-
-/// `C = A B` or `C = A^T B` etc. through strides: `m x k` times `k x n` into row-major `c`.
-#[allow(clippy::too_many_arguments)]
-fn sgemm(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: &[f32],
-    (rsa, csa): (isize, isize),
-    b: &[f32],
-    (rsb, csb): (isize, isize),
-    c: &mut [f32],
-) {
-    let reach = |rows: usize, cols: usize, rs: isize, cs: isize| {
-        (rows - 1) * rs.unsigned_abs() + (cols - 1) * cs.unsigned_abs() + 1
-    };
-    assert!(a.len() >= reach(m, k, rsa, csa) && b.len() >= reach(k, n, rsb, csb));
-    assert!(c.len() >= m * n);
-    // SAFETY: the asserts above: every element the strides reach is inside `a`, `b` and `c`.
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
-    }
 }
 
 impl SgemmAutoencoder {

@@ -491,6 +491,44 @@ fn batch_data<const B: usize>(rng: &mut StdRng) -> (Box<Matrix<B, D>>, Box<[Labe
 
 use rand::Rng;
 
+/// `C = A B` or `C = A^T B` etc. through strides: `m x k` times `k x n` into row-major `c`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sgemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f32],
+    (rsa, csa): (isize, isize),
+    b: &[f32],
+    (rsb, csb): (isize, isize),
+    c: &mut [f32],
+) {
+    let reach = |rows: usize, cols: usize, rs: isize, cs: isize| {
+        (rows - 1) * rs.unsigned_abs() + (cols - 1) * cs.unsigned_abs() + 1
+    };
+    assert!(a.len() >= reach(m, k, rsa, csa) && b.len() >= reach(k, n, rsb, csb));
+    assert!(c.len() >= m * n);
+    // SAFETY: the asserts above: every element the strides reach is inside `a`, `b` and `c`.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
 /// One SGD training step of ctensor's `Mlp<784, 128, 10>` on a batch of `B`.
 pub fn ctensor_step<const B: usize>() -> Box<dyn FnMut()> {
     let mut rng = rng();
@@ -562,27 +600,6 @@ impl SgemmStep {
     /// One step; returns the mean loss.
     pub fn step(&mut self) -> f32 {
         let b = self.b;
-        let sgemm = |m, k, n, a: &[f32], (rsa, csa), bm: &[f32], (rsb, csb), c: &mut [f32]| {
-            // SAFETY: every call below passes buffers of the stated shapes and strides.
-            unsafe {
-                matrixmultiply::sgemm(
-                    m,
-                    k,
-                    n,
-                    1.0,
-                    a.as_ptr(),
-                    rsa,
-                    csa,
-                    bm.as_ptr(),
-                    rsb,
-                    csb,
-                    0.0,
-                    c.as_mut_ptr(),
-                    n as isize,
-                    1,
-                );
-            }
-        };
         let (d, h, k) = (D as isize, H as isize, K as isize);
         // Forward: A1 = relu(X W1 + b1), Z2 = A1 W2 + b2.
         sgemm(b, D, H, &self.x, (d, 1), &self.w1, (h, 1), &mut self.a1);
