@@ -588,3 +588,28 @@ fn architecture_from_the_tensors() {
         "{err}"
     );
 }
+
+#[test]
+fn files_on_disk() {
+    let dir = std::env::temp_dir().join(format!("ctensor-st-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("deep.safetensors");
+    deep().save_safetensors(&path).unwrap();
+    assert_eq!(
+        *Deep::load_safetensors(&path, ImportOptions::new()).unwrap(),
+        deep()
+    );
+    let err =
+        Deep::load_safetensors(dir.join("none.safetensors"), ImportOptions::new()).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::File(e) if e.path.ends_with("none.safetensors")),
+        "{err:?}"
+    );
+    let err = Mlp::<7, 5, 3>::load_safetensors(&path, ImportOptions::new()).unwrap_err();
+    // Its first layers are Deep's; layer 5 is not an Mlp's.
+    assert!(
+        matches!(&err, ImportError::Extra { tensor, .. } if tensor == "5.bias"),
+        "{err:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

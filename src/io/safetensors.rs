@@ -41,6 +41,8 @@
 //! ```
 
 mod convert;
+#[cfg(feature = "std")]
+mod file;
 mod half;
 mod read;
 mod write;
