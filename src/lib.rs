@@ -52,7 +52,7 @@
 //!   implies `alloc`.
 //! - `alloc`: `boxed_*` constructors that build large models, workspaces and optimizer state
 //!   directly on the heap.
-//! - `safetensors`: PyTorch / Keras weights in and out ([`io::safetensors`]): import by
+//! - `safetensors`: PyTorch / Keras weights in and out (`io::safetensors`): import by
 //!   tensor name and shape, export with PyTorch's names and layout, and the `build.rs`
 //!   conversion to a weights file. Implies `alloc`.
 //! - `libm`: math (`exp`, `ln`, `sqrt`) from the `libm` crate. Required without `std`
