@@ -184,25 +184,30 @@ fn chain(weights: &[(usize, Vec<usize>)], pytorch: bool) -> Result<Arch, ImportE
 }
 
 /// For a `build.rs`: converts the safetensors file `src` into the weights file of the
-/// network `L` (format version 2) at `$OUT_DIR/out_name`, and tells Cargo to run the build
-/// script again when `src` changes. Firmware then embeds it with no heap and no run-time
-/// check:
+/// network `L` (format version 2) at `dst` (a path in `OUT_DIR`), and tells Cargo to run the
+/// build script again when `src` changes. Firmware then embeds it, decoded at compile time
+/// into flash:
 ///
-/// ```ignore
-/// // build.rs ([build-dependencies] ctensor with features "safetensors", "std")
-/// ctensor::io::safetensors::build_weights::<Layers>(
-///     "models/digits.safetensors", "digits.bin", ImportOptions::new());
+/// ```text
+/// // build.rs ([build-dependencies] ctensor with features "safetensors" and "std")
+/// let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+/// ctensor::io::safetensors::build_weights::<(Dense<64, 32>, Relu<32>, Dense<32, 10>)>(
+///     "models/digits.safetensors", out.join("digits.bin"), ImportOptions::new());
 /// // src/main.rs
-/// static NET: Net = match Net::from_bytes_const(
-///     include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"))) { .. };
+/// static NET: Net = match seq_from_bytes_const!(
+///     include_bytes!(concat!(env!("OUT_DIR"), "/digits.bin"))
+///         => [Dense<64, 32>, Relu<32>, Dense<32, 10>]) {
+///     Ok(net) => net,
+///     Err(_) => panic!("not the weights of Net"), // a compile error, never at run time
+/// };
 /// ```
 ///
-/// Returns the path written.
+/// Without `std` in the build-dependency (to keep its math bit-identical to the device's),
+/// call [`weights_from_safetensors`] and write the bytes (`examples/firmware/build_pytorch.rs`).
 ///
 /// # Panics
-/// With the [`ImportError`]'s message (the tensor, both shapes) if the file cannot be read
-/// or does not fit `L`, so that a wrong architecture fails the build and says why; or if
-/// `OUT_DIR` is not set (not run from a build script).
+/// With the [`ImportError`]'s message (the tensor, both shapes) if `src` cannot be read, does
+/// not fit `L`, or `dst` cannot be written: in a build script, the build fails and says why.
 ///
 /// # Examples
 /// ```
@@ -213,35 +218,39 @@ fn chain(weights: &[(usize, Vec<usize>)], pytorch: bool) -> Result<Arch, ImportE
 /// std::fs::create_dir_all(&dir)?;
 /// let src = dir.join("net.safetensors");
 /// std::fs::write(&src, Seq::<Layers>::zeros().to_safetensors()?)?;
-/// unsafe { std::env::set_var("OUT_DIR", &dir) }; // Cargo sets it for a build script
-/// let out = build_weights::<Layers>(&src, "net.bin", ImportOptions::new());
-/// assert_eq!(std::fs::read(out)?, Seq::<Layers>::zeros().to_vec());
+/// build_weights::<Layers>(&src, dir.join("net.bin"), ImportOptions::new());
+/// assert_eq!(std::fs::read(dir.join("net.bin"))?, Seq::<Layers>::zeros().to_vec());
+/// // Another network: the build fails, naming the tensor and both shapes.
+/// let err = std::panic::catch_unwind(|| {
+///     build_weights::<(Dense<3, 4>,)>(&src, dir.join("other.bin"), ImportOptions::new())
+/// })
+/// .unwrap_err();
+/// let msg = err.downcast_ref::<String>().unwrap();
+/// assert!(msg.ends_with("tensor \"0.weight\" has shape [5, 3], expected [4, 3]: \
+///                        the file is for another architecture"), "{msg}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "std")]
 pub fn build_weights<L: crate::nn::layer::Forward + crate::nn::params::Params>(
     src: impl AsRef<std::path::Path>,
-    out_name: &str,
+    dst: impl AsRef<std::path::Path>,
     opts: ImportOptions,
-) -> std::path::PathBuf {
-    let src = src.as_ref();
+) {
+    let (src, dst) = (src.as_ref(), dst.as_ref());
     println!("cargo:rerun-if-changed={}", src.display());
-    let out_dir = std::env::var_os("OUT_DIR")
-        .expect("build_weights runs in a build script: OUT_DIR is not set");
-    let out = std::path::Path::new(&out_dir).join(out_name);
     let result = std::fs::read(src)
         .map_err(|e| ImportError::File(crate::FileError::io("read", src, &e)))
         .and_then(|bytes| weights_from_safetensors::<L::Scalar>(&bytes, &L::ARCH, opts))
         .and_then(|weights| {
-            std::fs::write(&out, weights)
-                .map_err(|e| ImportError::File(crate::FileError::io("write", &out, &e)))
+            std::fs::write(dst, weights)
+                .map_err(|e| ImportError::File(crate::FileError::io("write", dst, &e)))
         });
     if let Err(e) = result {
         panic!(
-            "{}: does not fit the network [{}]: {e}",
+            "{} -> {} for the network [{}]: {e}",
             src.display(),
+            dst.display(),
             L::ARCH
         );
     }
-    out
 }
