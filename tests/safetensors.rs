@@ -580,6 +580,15 @@ fn architecture_from_the_tensors() {
         arch_from_safetensors(&broken, Layout::Auto),
         Err(ImportError::Shape { .. })
     ));
+    // A width the format cannot record (an empty tensor, so a tiny file): an error, not a
+    // panic.
+    let huge = file(&[ramp("0.weight", &[1 << 33, 0])]);
+    let err = arch_from_safetensors(&huge, Layout::Auto).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("must fit the weights format's u32"),
+        "{err}"
+    );
     let named = file(&[ramp("fc1.weight", &[6, 4])]);
     let err = arch_from_safetensors(&named, Layout::Auto).unwrap_err();
     assert!(

@@ -116,9 +116,10 @@ pub fn parse_arch(text: &str) -> Option<Arch> {
             continue;
         }
         let (kind, args) = item.split_once('<')?;
+        // Widths are u32 in the weights format.
         let nums: Vec<usize> = args
             .split(',')
-            .map(|n| n.trim().parse().ok())
+            .map(|n| n.trim().parse::<u32>().ok().map(|n| n as usize))
             .collect::<Option<_>>()?;
         let spec = match (kind, nums.as_slice()) {
             ("Dense", &[i, o]) => LayerSpec::new(LayerKind::Dense, i, o),

@@ -53,12 +53,15 @@ pub fn stats(values: &[f64]) -> Stats {
 /// - training: `SeqWorkspace::<L, B>::BYTES` (the rows between the layers and their
 ///   gradients, the dropout masks, the outputs, the parameter gradients, a `usize`) plus the
 ///   input rows; the optimizer's state comes on top (Adam: two copies of the parameters).
+///
+/// `None` if a size does not fit in a `usize` (a huge batch or widths).
 #[must_use]
-pub fn ram_bytes(arch: &Arch, s: usize, b: usize) -> (usize, usize) {
+pub fn ram_bytes(arch: &Arch, s: usize, b: usize) -> Option<(usize, usize)> {
     let layers = arch.as_slice();
     let (Some(first), Some(last)) = (layers.first(), layers.last()) else {
-        return (0, 0);
+        return Some((0, 0));
     };
+    // At most 64 layers of u32 widths: these sums fit in a 64-bit usize.
     let mids: usize = layers[..layers.len() - 1]
         .iter()
         .map(|l| l.outputs as usize)
@@ -68,15 +71,28 @@ pub fn ram_bytes(arch: &Arch, s: usize, b: usize) -> (usize, usize) {
         .filter(|l| l.kind == LayerKind::Dropout)
         .map(|l| l.outputs as usize)
         .sum();
+    let params = layers
+        .iter()
+        .filter(|l| l.kind == LayerKind::Dense)
+        .try_fold(0usize, |n, l| {
+            let (i, o) = (l.inputs as usize, l.outputs as usize);
+            n.checked_add(i.checked_mul(o)?.checked_add(o)?)
+        })?;
     let (inputs, outputs) = (first.inputs as usize, last.outputs as usize);
-    let forward = b * s * (inputs + mids + outputs);
-    let workspace =
-        (b * s * (2 * mids + dropout + outputs) + arch.param_len() * s + 8).next_multiple_of(8);
-    (forward, workspace + b * s * inputs)
+    let rows = |n: usize| b.checked_mul(s)?.checked_mul(n);
+    let forward = rows(inputs + mids + outputs)?;
+    let workspace = rows(2 * mids + dropout + outputs)?
+        .checked_add(params.checked_mul(s)?)?
+        .checked_add(8)?
+        .checked_next_multiple_of(8)?;
+    Some((forward, workspace.checked_add(rows(inputs)?)?))
 }
 
 fn costs(out: &mut String, arch: &Arch, s: usize, flash: usize, batch: usize) {
-    let (forward, train) = ram_bytes(arch, s, batch);
+    let Some((forward, train)) = ram_bytes(arch, s, batch) else {
+        let _ = writeln!(out, "RAM: more bytes than a usize holds at batch {batch}");
+        return;
+    };
     let params = arch.param_len();
     let _ = writeln!(
         out,

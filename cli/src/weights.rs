@@ -134,7 +134,22 @@ pub fn parse(bytes: &[u8]) -> Result<Weights> {
             ));
         }
     };
-    let expected = at + arch.param_len() * scalar_bytes + CHECKSUM_LEN;
+    // Checked: the header's widths are any u32 (the CRC can be forged).
+    let expected = arch
+        .as_slice()
+        .iter()
+        .filter(|l| l.kind == LayerKind::Dense)
+        .try_fold(0usize, |n, l| {
+            let (i, o) = (l.inputs as usize, l.outputs as usize);
+            n.checked_add(i.checked_mul(o)?.checked_add(o)?)
+        })
+        .and_then(|p| p.checked_mul(scalar_bytes))
+        .and_then(|p| p.checked_add(at + CHECKSUM_LEN));
+    let Some(expected) = expected else {
+        return Err(format!(
+            "the header [{arch}] describes more parameters than memory holds"
+        ));
+    };
     if expected != bytes.len() {
         return Err(format!(
             "the header [{arch}] needs {expected} bytes, the file has {}",

@@ -49,7 +49,7 @@ fn filled<L: Params + ctensor::nn::layer::Zeros>(seed: usize) -> L {
 fn ram_is_the_library_sizes() {
     fn check<L: ctensor::nn::layer::Train, const B: usize>() {
         let s = <L::Scalar as ctensor::Scalar>::BYTES;
-        let (forward, train) = ram_bytes(&L::ARCH, s, B);
+        let (forward, train) = ram_bytes(&L::ARCH, s, B).unwrap();
         let first = L::ARCH.get(0).unwrap().inputs as usize;
         let last = L::ARCH.get(L::ARCH.len() - 1).unwrap().outputs as usize;
         assert_eq!(
@@ -180,6 +180,22 @@ fn bad_weights_files() {
         "{report}"
     );
     assert!(weights::parse(b"CTNS").is_err());
+    // A forged header (CRC recomputed) with widths whose parameter count overflows.
+    let mut forged = Vec::from(*b"CTNS\x02\x00\x01\x00");
+    forged.extend_from_slice(&2u32.to_le_bytes());
+    for (k, i, o) in [(1u32, u32::MAX, u32::MAX), (1, u32::MAX, u32::MAX)] {
+        for v in [k, i, o] {
+            forged.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let crc = ctensor::io::crc32(&forged);
+    forged.extend_from_slice(&crc.to_le_bytes());
+    let err = weights::parse(&forged).unwrap_err();
+    assert!(
+        err.contains("needs") || err.contains("more parameters"),
+        "{err}"
+    );
+    assert!(inspect(&forged, 1).is_err());
     assert!(convert(b"neither", FromSafetensors::default()).is_err());
 }
 
@@ -192,7 +208,8 @@ fn inspect_reports() {
         "{report}"
     );
     assert!(report.contains(&format!("layers (6): {}", Layers::ARCH)));
-    let (forward, train) = ram_bytes(&Layers::ARCH, 4, 4);
+    let (forward, train) = ram_bytes(&Layers::ARCH, 4, 4).unwrap();
+    assert_eq!(ram_bytes(&Layers::ARCH, 4, usize::MAX / 2), None);
     assert!(report.contains(&format!("flash: {} bytes", Seq::<Layers>::BYTE_LEN)));
     assert!(report.contains(&format!("forward pass of 4 rows: {forward} bytes")));
     assert!(report.contains(&format!("training step of 4 rows: {train} bytes")));
@@ -229,6 +246,7 @@ fn layer_lists_parse_as_they_print() {
     assert_eq!(parse_arch(&text), Some(Layers::ARCH));
     assert_eq!(parse_arch("Dense<3, 2>, Conv<3>"), None);
     assert_eq!(parse_arch(""), None);
+    assert_eq!(parse_arch("Dense<8589934592, 1>"), None, "wider than a u32");
 }
 
 fn tool(args: &[&str]) -> (bool, String, String) {

@@ -101,8 +101,17 @@ pub fn arch_from_safetensors(bytes: &[u8], layout: Layout) -> Result<(Arch, Layo
             .split_once('.')
             .and_then(|(n, t)| Some((n.parse::<usize>().ok()?, t)));
         match parsed {
-            Some((n, "weight")) if view.shape().len() == 2 => {
+            Some((n, "weight"))
+                if view.shape().len() == 2 && view.shape().iter().all(|&d| d <= MAX_WIDTH) =>
+            {
                 weights.push((n, view.shape().to_vec()));
+            }
+            Some((_, "weight")) if view.shape().len() == 2 => {
+                return Err(ImportError::Format(format!(
+                    "tensor \"{name}\" has shape {:?}: a layer width must fit the weights \
+                     format's u32",
+                    view.shape()
+                )));
             }
             Some((_, "weight")) => {
                 return Err(ImportError::Format(format!(
@@ -154,6 +163,9 @@ pub fn arch_from_safetensors(bytes: &[u8], layout: Layout) -> Result<(Arch, Layo
         },
     }
 }
+
+/// The widest layer the weights format records (a `u32`).
+const MAX_WIDTH: usize = u32::MAX as usize;
 
 /// The layer list of `weights` read as `[out, in]` (`pytorch`) or `[in, out]`.
 fn chain(weights: &[(usize, Vec<usize>)], pytorch: bool) -> Result<Arch, ImportError> {
