@@ -558,3 +558,237 @@ mod tests {
         assert!(!core::mem::needs_drop::<super::Error>());
     }
 }
+
+/// An error importing or exporting safetensors (feature `safetensors`): each names the
+/// tensor and, where shapes are involved, both shapes (the one expected and the one found).
+///
+/// It is separate from [`Error`] because it holds the file's own tensor names and shapes,
+/// which need the heap.
+///
+/// # Examples
+/// ```
+/// use ctensor::io::safetensors::ImportOptions;
+/// use ctensor::{Dense, ImportError, Relu, Seq};
+/// type Net = Seq<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>;
+/// let mut net = Net::zeros();
+/// let file = Seq::<(Dense<2, 4>, Relu<4>, Dense<4, 1>)>::zeros().to_safetensors()?;
+/// let err = net.read_safetensors(&file, ImportOptions::new()).unwrap_err();
+/// assert!(matches!(&err, ImportError::Shape { tensor, .. } if tensor == "0.weight"));
+/// # Ok::<(), ImportError>(())
+/// ```
+#[cfg(feature = "safetensors")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The bytes are not a safetensors file (the `safetensors` crate's message).
+    Format(alloc::string::String),
+    /// A tensor the network needs is not in the file.
+    Missing {
+        /// Its name, e.g. `"2.weight"`.
+        tensor: alloc::string::String,
+        /// The shape it should have (in the layout asked for; PyTorch's if `Auto`).
+        expected: alloc::vec::Vec<usize>,
+        /// The names the file has.
+        found_names: alloc::vec::Vec<alloc::string::String>,
+    },
+    /// A tensor of the file that the network does not have.
+    Extra {
+        /// Its name.
+        tensor: alloc::string::String,
+        /// Its shape.
+        found: alloc::vec::Vec<usize>,
+        /// The names the network has.
+        expected_names: alloc::vec::Vec<alloc::string::String>,
+    },
+    /// A tensor of another shape (not even the transpose of the expected one).
+    Shape {
+        /// Its name.
+        tensor: alloc::string::String,
+        /// The shape expected (PyTorch's `[out, in]` for a weight when the layout is
+        /// `Auto` or `PyTorch`, Keras' `[in, out]` for `Keras`).
+        expected: alloc::vec::Vec<usize>,
+        /// The shape in the file.
+        found: alloc::vec::Vec<usize>,
+    },
+    /// A weight whose shape matches only transposed in the layout asked for: the file is in
+    /// the other layout.
+    Transposed {
+        /// Its name.
+        tensor: alloc::string::String,
+        /// The layout asked for, `"PyTorch"` or `"Keras"`.
+        layout: &'static str,
+        /// The shape expected in that layout.
+        expected: alloc::vec::Vec<usize>,
+        /// The shape in the file.
+        found: alloc::vec::Vec<usize>,
+    },
+    /// Every weight is square, so no shape tells the layout: it must be given.
+    AmbiguousLayout {
+        /// The first square weight.
+        tensor: alloc::string::String,
+        /// Its shape.
+        found: alloc::vec::Vec<usize>,
+    },
+    /// The weights' shapes say different layouts (with `Layout::Auto`).
+    LayoutConflict {
+        /// A weight in the PyTorch layout.
+        pytorch_tensor: alloc::string::String,
+        /// Its shape.
+        pytorch_shape: alloc::vec::Vec<usize>,
+        /// A weight in the Keras layout.
+        keras_tensor: alloc::string::String,
+        /// Its shape.
+        keras_shape: alloc::vec::Vec<usize>,
+    },
+    /// A tensor whose scalar type is not `F32` or `F64` (nor `F16`/`BF16`).
+    Dtype {
+        /// Its name.
+        tensor: alloc::string::String,
+        /// Its scalar type, as safetensors names it (e.g. `"I64"`).
+        dtype: alloc::string::String,
+        /// Its shape.
+        found: alloc::vec::Vec<usize>,
+    },
+    /// An `F16` or `BF16` tensor, and converting half precision was not asked for
+    /// (`ImportOptions::convert_half`).
+    HalfPrecision {
+        /// Its name.
+        tensor: alloc::string::String,
+        /// `"F16"` or `"BF16"`.
+        dtype: &'static str,
+    },
+    /// A value that is NaN or infinite, in the file or once converted to the network's
+    /// scalar type (an `F64` value beyond `f32`'s range).
+    NonFinite {
+        /// The tensor's name.
+        tensor: alloc::string::String,
+        /// The value's index in the file's tensor (row-major, in the file's layout).
+        index: usize,
+        /// The value as read from the file.
+        value: f64,
+        /// The scalar type it was converted to, `"f32"` or `"f64"`.
+        scalar: &'static str,
+    },
+    /// A network's weights file was refused (a ctensor format error).
+    Weights(Error),
+    /// A file could not be read or written.
+    #[cfg(feature = "std")]
+    File(FileError),
+}
+
+#[cfg(feature = "safetensors")]
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Format(why) => write!(f, "not a safetensors file: {why}"),
+            ImportError::Missing {
+                tensor,
+                expected,
+                found_names,
+            } => write!(
+                f,
+                "tensor \"{tensor}\" (shape {expected:?}) is missing from the file; it has \
+                 {found_names:?} (names follow PyTorch's nn.Sequential: \"0.weight\", \
+                 \"0.bias\", \"2.weight\", ..., with ReLU and dropout layers counted)"
+            ),
+            ImportError::Extra {
+                tensor,
+                found,
+                expected_names,
+            } => write!(
+                f,
+                "tensor \"{tensor}\" (shape {found:?}) is in the file but not in the network, \
+                 which has {expected_names:?}: the file is for another architecture"
+            ),
+            ImportError::Shape {
+                tensor,
+                expected,
+                found,
+            } => write!(
+                f,
+                "tensor \"{tensor}\" has shape {found:?}, expected {expected:?}: the file is \
+                 for another architecture"
+            ),
+            ImportError::Transposed {
+                tensor,
+                layout,
+                expected,
+                found,
+            } => {
+                let other = if *layout == "PyTorch" {
+                    "Keras"
+                } else {
+                    "PyTorch"
+                };
+                write!(
+                    f,
+                    "tensor \"{tensor}\" has shape {found:?}, expected {expected:?} in the \
+                     {layout} layout: it matches only transposed, so the file is in the \
+                     {other} layout (use Layout::{other})"
+                )
+            }
+            ImportError::AmbiguousLayout { tensor, found } => write!(
+                f,
+                "tensor \"{tensor}\" is square ({found:?}) and no weight of the file tells \
+                 the layout: say which with Layout::PyTorch (weights [out, in], as \
+                 nn.Linear stores them) or Layout::Keras (kernels [in, out])"
+            ),
+            ImportError::LayoutConflict {
+                pytorch_tensor,
+                pytorch_shape,
+                keras_tensor,
+                keras_shape,
+            } => write!(
+                f,
+                "the weights disagree on the layout: \"{pytorch_tensor}\" {pytorch_shape:?} is \
+                 [out, in] (PyTorch) but \"{keras_tensor}\" {keras_shape:?} is [in, out] \
+                 (Keras); write every weight in one layout"
+            ),
+            ImportError::Dtype {
+                tensor,
+                dtype,
+                found,
+            } => write!(
+                f,
+                "tensor \"{tensor}\" (shape {found:?}) holds {dtype}, expected F32 or F64 \
+                 (save the model in float32: model.float())"
+            ),
+            ImportError::HalfPrecision { tensor, dtype } => write!(
+                f,
+                "tensor \"{tensor}\" holds {dtype}: converting half precision to the network's \
+                 scalar type is exact but must be asked for: \
+                 ImportOptions::new().convert_half(true)"
+            ),
+            ImportError::NonFinite {
+                tensor,
+                index,
+                value,
+                scalar,
+            } => write!(
+                f,
+                "tensor \"{tensor}\" holds a NaN or infinite value at index {index} \
+                 ({value:e} read, non-finite in {scalar})"
+            ),
+            ImportError::Weights(e) => write!(f, "{e}"),
+            #[cfg(feature = "std")]
+            ImportError::File(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[cfg(feature = "safetensors")]
+impl core::error::Error for ImportError {}
+
+#[cfg(feature = "safetensors")]
+impl From<Error> for ImportError {
+    fn from(e: Error) -> Self {
+        ImportError::Weights(e)
+    }
+}
+
+#[cfg(all(feature = "safetensors", feature = "std"))]
+impl From<FileError> for ImportError {
+    fn from(e: FileError) -> Self {
+        ImportError::File(e)
+    }
+}

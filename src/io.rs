@@ -104,6 +104,8 @@ mod file;
 
 mod check;
 mod decode;
+#[cfg(feature = "safetensors")]
+pub mod safetensors;
 mod seq;
 mod seq_check;
 pub mod seq_const;

@@ -52,6 +52,9 @@
 //!   implies `alloc`.
 //! - `alloc`: `boxed_*` constructors that build large models, workspaces and optimizer state
 //!   directly on the heap.
+//! - `safetensors`: PyTorch / Keras weights in and out (`io::safetensors`): import by
+//!   tensor name and shape, export with PyTorch's names and layout, and the `build.rs`
+//!   conversion to a weights file. Implies `alloc`.
 //! - `libm`: math (`exp`, `ln`, `sqrt`) from the `libm` crate. Required without `std`
 //!   (`--no-default-features --features libm`); with `std` too, it gives the same bits on
 //!   the host as on a microcontroller.
@@ -112,6 +115,8 @@ pub struct ReadmeDoctests;
 /// cannot drift apart. With the `std` feature it has `rngs::StdRng`.
 pub use rand;
 
+#[cfg(feature = "safetensors")]
+pub use error::ImportError;
 pub use error::{Error, Result};
 #[cfg(feature = "std")]
 pub use error::{FileError, FileErrorCause};

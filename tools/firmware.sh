@@ -163,3 +163,16 @@ check "M4F max stack" "${STACK[$M4F]}" 512
 check "M0 max stack" "${STACK[$M0]}" 512
 $ok || fail "cost targets"
 step "all firmware checks passed"
+
+# ---- issue 10: a PyTorch-trained model on both boards (safetensors converted by build.rs) ----
+# build.rs converts models/pytorch/digits.safetensors into the network's weights file in
+# OUT_DIR (a file of another architecture fails the build) and checks the host's predictions
+# against PyTorch's; `pytorch_digits` must link with no reachable panic and, in QEMU, predict
+# what the host (and PyTorch) predicts on the 40 embedded digits (its exit status).
+for target in "$M4F" "$M0"; do
+  step "pytorch_digits (PyTorch-trained, safetensors -> flash at build time) on ${BOARD[$target]}"
+  cargo build --release --target "$target" --features panic-is-link-error --bin pytorch_digits \
+    </dev/null || fail "panic-free build of pytorch_digits for $target"
+  run "$target" pytorch_digits
+done
+step "pytorch_digits passed on both boards"

@@ -19,6 +19,12 @@ mod shared;
 use ctensor::{Label, Mlp};
 use shared::{D, K, TRAIN_B, TRAIN_STEPS, TrainNet, TrainWorkspace};
 
+// The PyTorch-trained model of the `pytorch_digits` image (issue 10).
+#[path = "build_pytorch.rs"]
+mod build_pytorch;
+#[path = "src/pytorch.rs"]
+mod pytorch;
+
 /// Test digits embedded in the inference firmware (the first rows of `digits_test.csv`).
 const N_DIGITS: usize = 40;
 
@@ -56,6 +62,7 @@ fn main() {
     }
 
     let (digits, labels) = read_digits(&test_csv, N_DIGITS);
+    build_pytorch::generate(&root, &out, &digits);
     let main_bytes = fs::read(&main_model).unwrap_or_else(|e| {
         panic!(
             "{}: {e} (made by `cargo run --release --example train_digits`)",

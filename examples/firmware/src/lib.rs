@@ -3,6 +3,7 @@
 //! panic and HardFault handlers.
 #![no_std]
 
+pub mod pytorch;
 pub mod shared;
 
 use cortex_m_semihosting::{debug, hio};
@@ -10,6 +11,11 @@ use cortex_m_semihosting::{debug, hio};
 /// The data and host results made by `build.rs`.
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+
+/// The host's results for the PyTorch-trained model, made by `build_pytorch.rs` (issue 10).
+pub mod pytorch_generated {
+    include!(concat!(env!("OUT_DIR"), "/pytorch_generated.rs"));
 }
 
 /// The board this image is for.
