@@ -92,6 +92,13 @@ impl<const I: usize, const O: usize, T: Scalar> Forward for Dense<I, O, T> {
     #[inline]
     fn forward<const B: usize>(&self, x: &[[T; I]], y: &mut [[T; O]], (): &mut ()) {
         assert!(x.len() <= B, "more rows than the batch size");
+        // One row on a Cortex-M: the one-sample kernel (same sums, same order, same bits).
+        #[cfg(target_arch = "arm")]
+        if let ([x], [y]) = (x, &mut *y)
+            && kernels::cortex_m::dense_row(x, self.w.as_array(), self.b.as_array(), y).is_some()
+        {
+            return;
+        }
         kernels::matmul(x, self.w.as_array(), y, false);
         for row in y {
             for (v, &b) in row.iter_mut().zip(self.b.iter()) {

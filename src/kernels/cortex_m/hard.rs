@@ -1,0 +1,366 @@
+//! Hard float (`target_abi = "eabihf"`: Cortex-M4F, M7, M33 with an FPU), `f32`:
+//! hand-scheduled `asm!` for one row of a dense layer, `y = x W + b`, any `I x O`.
+//!
+//! The columns are taken 16 at a time ([`block16`]: 16 accumulators in `s0`-`s15`, four
+//! inputs per `VLDM`, eight weights per `VLDM`), then the `O % 16` last ones in one narrow
+//! block of exactly that width ([`narrow`]: `n <= 15` accumulators, one `VLDM` of the `n`
+//! weights of a row; four rows per loop pass when `n <= 12`). The rows are taken four at a
+//! time, then the `I % 4` last ones one at a time. No column or row is ever read past the
+//! operand's end, whatever the shape. The multiply-adds are `VMLA.F32`, which rounds the
+//! product and then the sum, exactly as the portable path's `a * b + c` does on these targets
+//! (no fused multiply-add), and each sum runs in the portable path's order
+//! (`0 + x_0 w_0j + x_1 w_1j + ...`, then `+ b_j`): the same bits.
+//!
+//! # What each pointer may reach
+//!
+//! Every `asm!` block gets pointers made from the borrowed operands and reads only within
+//! them: `x` the `I` inputs (each read once, in order); `w` column `c` of row 0 of `W`
+//! (`c + n <= O`, formed with `wrapping_add` inside the operand), then the `n` weights
+//! `c..c + n` of each of the `I` rows (the pointer moves on by one row of `O` after each);
+//! `b` the `n` biases `c..c + n`; `y` the `n` outputs `c..c + n` (written); `zeros` at most
+//! 16 of the static [`ZEROS`]. The pointer registers that the loops advance end one element
+//! or one row past what they read; that is machine arithmetic inside `asm!`, never
+//! dereferenced, not a Rust pointer offset.
+
+use core::arch::asm;
+
+/// Sixteen zeros, to clear up to sixteen accumulators with one `VLDM` (`VMOV` has no
+/// immediate 0.0).
+static ZEROS: [f32; 16] = [0.0; 16];
+
+/// The operands of one column block of `y = x W + b` (see the module's documentation for
+/// what each pointer may reach).
+pub(super) struct Block {
+    /// The `I` inputs.
+    pub x: *const f32,
+    /// Column `c` of row 0 of `W` (`I x O`, row-major).
+    pub w: *const f32,
+    /// Bytes from the end of the block's weights in one row to its start in the next:
+    /// `4 (O - n)`.
+    pub stride: usize,
+    /// `I / 4`.
+    pub groups: usize,
+    /// `I % 4`.
+    pub rest: usize,
+    /// Bias `c`.
+    pub b: *const f32,
+    /// Output `c` (written).
+    pub y: *mut f32,
+}
+
+/// Sixteen `VMLA`s of one input (in `$x`) with sixteen weights of its row: two `VLDM`s of
+/// eight weights, then the pointer moves to the same columns of the next row.
+#[rustfmt::skip]
+macro_rules! row16 {
+    ($x:literal) => {
+        concat!(
+            "vldmia {w}!, {{s20-s27}}\n",
+            "vmla.f32 s0, ", $x, ", s20\n",
+            "vmla.f32 s1, ", $x, ", s21\n",
+            "vmla.f32 s2, ", $x, ", s22\n",
+            "vmla.f32 s3, ", $x, ", s23\n",
+            "vmla.f32 s4, ", $x, ", s24\n",
+            "vmla.f32 s5, ", $x, ", s25\n",
+            "vmla.f32 s6, ", $x, ", s26\n",
+            "vmla.f32 s7, ", $x, ", s27\n",
+            "vldmia {w}!, {{s20-s27}}\n",
+            "vmla.f32 s8, ", $x, ", s20\n",
+            "vmla.f32 s9, ", $x, ", s21\n",
+            "vmla.f32 s10, ", $x, ", s22\n",
+            "vmla.f32 s11, ", $x, ", s23\n",
+            "vmla.f32 s12, ", $x, ", s24\n",
+            "vmla.f32 s13, ", $x, ", s25\n",
+            "vmla.f32 s14, ", $x, ", s26\n",
+            "vmla.f32 s15, ", $x, ", s27\n",
+            "add {w}, {w}, {stride}\n",
+        )
+    };
+}
+
+/// Sixteen columns: `y[c..c + 16] = x W[.., c..c + 16] + b[c..c + 16]`.
+///
+/// Not inlined: one copy serves every layer of a firmware.
+///
+/// # Safety
+/// `a` as [`Block`] says, with `n = 16`: `x` readable for `4 groups + rest` `f32`s; `w`
+/// readable for 16 `f32`s at each of `4 groups + rest` rows `64 + stride` bytes apart; `b`
+/// readable and `y` writable for 16 `f32`s.
+#[inline(never)]
+pub(super) unsafe fn block16(a: &Block) {
+    // SAFETY: the caller's contract: `x` is read once per row (four per `VLDM` in the
+    // grouped loop, one in the rest loop), `w` reads 16 `f32`s per row and then moves on by
+    // a row, for `4 groups + rest` rows; `b` is read for 16 `f32`s, `y` written for 16, and
+    // `zeros` read for 16. Every register written is declared; no stack is used.
+    unsafe {
+        asm!(
+            "vldmia {zeros}, {{s0-s15}}",
+            "cmp {g}, #0",
+            "beq 3f",
+            "2:",
+            "vldmia {x}!, {{s16-s19}}",
+            row16!("s16"),
+            row16!("s17"),
+            row16!("s18"),
+            row16!("s19"),
+            "subs {g}, {g}, #1",
+            "bne 2b",
+            "3:",
+            "cmp {r}, #0",
+            "beq 5f",
+            "4:",
+            "vldmia {x}!, {{s16}}",
+            row16!("s16"),
+            "subs {r}, {r}, #1",
+            "bne 4b",
+            "5:",
+            // `+ b`, after the sum, as the portable path adds it.
+            "vldmia {b}!, {{s16-s23}}",
+            "vadd.f32 s0, s0, s16",
+            "vadd.f32 s1, s1, s17",
+            "vadd.f32 s2, s2, s18",
+            "vadd.f32 s3, s3, s19",
+            "vadd.f32 s4, s4, s20",
+            "vadd.f32 s5, s5, s21",
+            "vadd.f32 s6, s6, s22",
+            "vadd.f32 s7, s7, s23",
+            "vldmia {b}, {{s16-s23}}",
+            "vadd.f32 s8, s8, s16",
+            "vadd.f32 s9, s9, s17",
+            "vadd.f32 s10, s10, s18",
+            "vadd.f32 s11, s11, s19",
+            "vadd.f32 s12, s12, s20",
+            "vadd.f32 s13, s13, s21",
+            "vadd.f32 s14, s14, s22",
+            "vadd.f32 s15, s15, s23",
+            "vstmia {y}, {{s0-s15}}",
+            zeros = in(reg) ZEROS.as_ptr(),
+            x = inout(reg) a.x => _,
+            w = inout(reg) a.w => _,
+            stride = in(reg) a.stride,
+            g = inout(reg) a.groups => _,
+            r = inout(reg) a.rest => _,
+            b = inout(reg) a.b => _,
+            y = in(reg) a.y,
+            out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+            out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+            out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+            out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+            out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+            out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+            out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+            options(nostack),
+        );
+    }
+}
+
+/// One narrow block: `n <= 15` accumulators `$accs` (`s0`..), the `n` weights of a row in
+/// `$ws` (`s16`..), `$($acc $w)*` pairing them up.
+/// - `grouped` (`n <= 12`, weights in `s16`-`s27`): four inputs per `VLDM` into
+///   `s28`-`s31`, then the `I % 4` last rows one at a time;
+/// - `single` (`n` in `13..=15`, weights up to `s30`): one row at a time, the input in `s31`.
+///
+/// When the block is the whole row (`stride == 0`) the weight pointer needs no `ADD`.
+macro_rules! narrow {
+    ($kind:ident, $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*) => {
+        if $a.stride == 0 {
+            narrow!(@$kind $a; $accs, $ws; $($acc $w)*; "";)
+        } else {
+            narrow!(@$kind $a; $accs, $ws; $($acc $w)*; "add {w}, {w}, {stride}";
+                stride = in(reg) $a.stride,)
+        }
+    };
+    (@grouped $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     $($extra:tt)*) => {
+        // SAFETY: the caller's contract ([`narrow`]): `x` is read once per row, `w` reads
+        // `n` `f32`s per row and moves on by a row, for `4 groups + rest` rows; `b` is read
+        // for `n` `f32`s, `y` written for `n`, `zeros` read for `n <= 16`. Every register
+        // written is declared; no stack is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                "cmp {g}, #0",
+                "beq 3f",
+                "2:",
+                "vldmia {x}!, {{s28-s31}}",
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s28, ", $w),)*
+                $adv,
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s29, ", $w),)*
+                $adv,
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s30, ", $w),)*
+                $adv,
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
+                $adv,
+                "subs {g}, {g}, #1",
+                "bne 2b",
+                "3:",
+                "cmp {r}, #0",
+                "beq 5f",
+                "4:",
+                "vldmia {x}!, {{s31}}",
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
+                $adv,
+                "subs {r}, {r}, #1",
+                "bne 4b",
+                "5:",
+                concat!("vldmia {b}, {{", $ws, "}}"),
+                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                g = inout(reg) $a.groups => _,
+                r = inout(reg) $a.rest => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                $($extra)*
+                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+    (@single $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     $($extra:tt)*) => {
+        // SAFETY: as the grouped form: `x` is read once per row, `w` reads `n` `f32`s per
+        // row and moves on by a row, for `4 groups + rest` rows (the count `rows` below);
+        // `b` read for `n`, `y` written for `n`, `zeros` read for `n <= 16`. Every register
+        // written is declared; no stack is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                "cmp {n}, #0",
+                "beq 3f",
+                "2:",
+                "vldmia {x}!, {{s31}}",
+                concat!("vldmia {w}!, {{", $ws, "}}"),
+                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
+                $adv,
+                "subs {n}, {n}, #1",
+                "bne 2b",
+                "3:",
+                concat!("vldmia {b}, {{", $ws, "}}"),
+                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                n = inout(reg) 4 * $a.groups + $a.rest => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                $($extra)*
+                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+}
+
+/// `N` columns (`1 <= N <= 15`): `y[c..c + N] = x W[.., c..c + N] + b[c..c + N]`; nothing
+/// for any other `N`.
+///
+/// Inlined: `N` and whether the block is the whole row fold to constants.
+///
+/// # Safety
+/// `a` as [`Block`] says, with `n = N`: `x` readable for `4 groups + rest` `f32`s; `w`
+/// readable for `N` `f32`s at each of `4 groups + rest` rows `4 N + stride` bytes apart; `b`
+/// readable and `y` writable for `N` `f32`s.
+#[inline(always)]
+#[rustfmt::skip]
+pub(super) unsafe fn narrow<const N: usize>(a: &Block) {
+    match N {
+        1 => narrow!(grouped, a; "s0", "s16"; "s0" "s16"),
+        2 => narrow!(grouped, a; "s0-s1", "s16-s17"; "s0" "s16" "s1" "s17"),
+        3 => narrow!(grouped, a; "s0-s2", "s16-s18"; "s0" "s16" "s1" "s17" "s2" "s18"),
+        4 => narrow!(grouped, a; "s0-s3", "s16-s19"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19"),
+        5 => narrow!(grouped, a; "s0-s4", "s16-s20"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20"),
+        6 => narrow!(grouped, a; "s0-s5", "s16-s21"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21"),
+        7 => narrow!(grouped, a; "s0-s6", "s16-s22"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22"),
+        8 => narrow!(grouped, a; "s0-s7", "s16-s23"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23"),
+        9 => narrow!(grouped, a; "s0-s8", "s16-s24"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24"),
+        10 => narrow!(grouped, a; "s0-s9", "s16-s25"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25"),
+        11 => narrow!(grouped, a; "s0-s10", "s16-s26"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26"),
+        12 => narrow!(grouped, a; "s0-s11", "s16-s27"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27"),
+        13 => narrow!(single, a; "s0-s12", "s16-s28"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28"),
+        14 => narrow!(single, a; "s0-s13", "s16-s29"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28" "s13" "s29"),
+        15 => narrow!(single, a; "s0-s14", "s16-s30"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23" "s8" "s24" "s9" "s25" "s10" "s26" "s11" "s27" "s12" "s28" "s13" "s29" "s14" "s30"),
+        _ => {}
+    }
+}
+
+/// Writes `y = x W + b` (one row of a dense layer, `I x O`, any sizes) into all of `y`.
+#[inline(always)]
+pub(super) fn dense_f32<const I: usize, const O: usize>(
+    x: &[f32; I],
+    w: &[[f32; O]; I],
+    b: &[f32; O],
+    y: &mut core::mem::MaybeUninit<[f32; O]>,
+) {
+    let y = y.as_mut_ptr().cast::<f32>();
+    let block = |c: usize, n: usize| Block {
+        x: x.as_ptr(),
+        // Column `c` of row 0, `c < O` (or `c = 0` with `I = 0`, then never read).
+        w: w.as_ptr().cast::<f32>().wrapping_add(c),
+        stride: 4 * (O - n),
+        groups: I / 4,
+        rest: I % 4,
+        b: b.as_ptr().wrapping_add(c),
+        y: y.wrapping_add(c),
+    };
+    for c in (0..O / 16).map(|k| 16 * k) {
+        // SAFETY: `c + 16 <= O`: `x` has `I` inputs, each row of `w` has the 16 columns
+        // from `c` and the rows are `4 O = 64 + stride` bytes apart, `b` and `y` have `O`
+        // elements.
+        unsafe { block16(&block(c, 16)) };
+    }
+    if O % 16 != 0 {
+        // SAFETY: as above with `n = O % 16` columns from `c = O - n`: `c + n = O`.
+        unsafe { narrow_dispatch::<O>(&block(O - O % 16, O % 16)) };
+    }
+}
+
+/// [`narrow`] for `N = O % 16`.
+///
+/// # Safety
+/// As [`narrow`] with `N = O % 16`.
+#[inline(always)]
+unsafe fn narrow_dispatch<const O: usize>(a: &Block) {
+    // SAFETY: the caller's contract, for the `N` each arm passes, which is `O % 16`.
+    unsafe {
+        match O % 16 {
+            1 => narrow::<1>(a),
+            2 => narrow::<2>(a),
+            3 => narrow::<3>(a),
+            4 => narrow::<4>(a),
+            5 => narrow::<5>(a),
+            6 => narrow::<6>(a),
+            7 => narrow::<7>(a),
+            8 => narrow::<8>(a),
+            9 => narrow::<9>(a),
+            10 => narrow::<10>(a),
+            11 => narrow::<11>(a),
+            12 => narrow::<12>(a),
+            13 => narrow::<13>(a),
+            14 => narrow::<14>(a),
+            15 => narrow::<15>(a),
+            _ => {}
+        }
+    }
+}
