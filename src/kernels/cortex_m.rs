@@ -8,7 +8,8 @@
 //! and 0): the remainders of columns and rows are handled inside the kernels.
 //!
 //! - [`hard`] (`target_abi = "eabihf"`: Cortex-M4F, M7, M33 with an FPU): `asm!` with
-//!   `VLDM` and `VMLA.F32`; `Mlp` is two dense rows with ReLU between them.
+//!   `VLDM` and `VMLA.F32`; `Mlp` is two dense rows, the first with ReLU (in registers,
+//!   before the store).
 //! - [`soft`] (`thumbv6m`, Cortex-M0/M0+, and the other `eabi` targets): safe Rust that
 //!   skips exact zeros (inputs, and hidden units ReLU sets to zero) and multiplies-adds with
 //!   [`soft_float`]'s integer fast paths. Also compiled on the host for its tests.
@@ -88,6 +89,9 @@ pub(crate) fn dense_row<T: Scalar, const I: usize, const O: usize>(
     // SAFETY: `MaybeUninit<[f32; O]>` has the layout of `[f32; O]`; `dense_f32` writes only
     // valid `f32`s through it (all `O` of them), so `y` stays initialized.
     let y = unsafe { &mut *core::ptr::from_mut(y).cast::<MaybeUninit<[f32; O]>>() };
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    imp::dense_f32(x, w, b, y, false);
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
     imp::dense_f32(x, w, b, y);
     Some(())
 }
@@ -104,30 +108,14 @@ fn mlp_f32<const D: usize, const H: usize, const K: usize>(
     out: &mut MaybeUninit<[f32; K]>,
 ) {
     let mut hidden = MaybeUninit::<[f32; H]>::uninit();
-    imp::dense_f32(x, w1, b1, &mut hidden);
-    // SAFETY: `dense_f32` wrote all `H` pre-activations.
-    let hidden = unsafe { hidden.assume_init_mut() };
-    relu_in_place(hidden);
-    imp::dense_f32(hidden, w2, b2, out);
+    imp::dense_f32(x, w1, b1, &mut hidden, true);
+    // SAFETY: `dense_f32` wrote all `H` activations.
+    let hidden = unsafe { hidden.assume_init_ref() };
+    imp::dense_f32(hidden, w2, b2, out, false);
 }
 
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 use soft::mlp_f32;
-
-/// `crate::relu` on the bits: a value stays iff `0 < bits <= 0x7f800000` (positive, not
-/// zero, not NaN), else it becomes `+0`.
-#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
-#[inline(always)]
-fn relu_in_place<const N: usize>(h: &mut [f32; N]) {
-    for v in h {
-        let bits = v.to_bits();
-        *v = f32::from_bits(if bits.wrapping_sub(1) < 0x7f80_0000 {
-            bits
-        } else {
-            0
-        });
-    }
-}
 
 #[cfg(test)]
 mod tests;

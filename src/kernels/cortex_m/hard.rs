@@ -46,6 +46,8 @@ pub(super) struct Block {
     pub b: *const f32,
     /// Output `c` (written).
     pub y: *mut f32,
+    /// Whether to apply ReLU to the outputs (after the bias) before writing them.
+    pub relu: bool,
 }
 
 /// Sixteen `VMLA`s of one input (in `$x`) with sixteen weights of its row: two `VLDM`s of
@@ -77,16 +79,165 @@ macro_rules! row16 {
     };
 }
 
-/// Sixteen columns: `y[c..c + 16] = x W[.., c..c + 16] + b[c..c + 16]`.
+/// One row of a narrow block: `VLDM` of the `n` weights of the row into `$ws`, the `n`
+/// `VMLA`s with the input in `$x`, and `$adv` (the `ADD` to the next row, or nothing).
+macro_rules! rown {
+    ($x:literal, $ws:literal, $adv:literal; $($acc:literal $w:literal)*) => {
+        concat!(
+            "vldmia {w}!, {{", $ws, "}}\n",
+            $("vmla.f32 ", $acc, ", ", $x, ", ", $w, "\n",)*
+            $adv, "\n",
+        )
+    };
+}
+
+/// ReLU of the accumulators `$acc` (`crate::relu`: `+0` unless `> 0`, so NaN too): `VCMP`
+/// with 0 sets "less or equal" for `<= 0` and for unordered (NaN).
+macro_rules! relu_regs {
+    ($($acc:literal)*) => {
+        concat!(
+            "vldmia {zeros}, {{s31}}\n",
+            $("vcmp.f32 ", $acc, ", #0\n",
+              "vmrs APSR_nzcv, fpscr\n",
+              "it le\n",
+              "vmovle.f32 ", $acc, ", s31\n",)*
+        )
+    };
+}
+
+/// One narrow block: `n <= 15` accumulators `$accs` (`s0`..), the `n` weights of a row in
+/// `$ws` (`s16`..), `$($acc $w)*` pairing them up.
+/// - `grouped` (`n <= 12`, weights in `s16`-`s27`): four inputs per `VLDM` into
+///   `s28`-`s31`, then the `I % 4` last rows unrolled (their inputs in one `VLDM`);
+/// - `single` (`n` in `13..=15`, weights up to `s30`): one row at a time, the input in `s31`.
 ///
-/// Not inlined: one copy serves every layer of a firmware.
-///
-/// # Safety
-/// `a` as [`Block`] says, with `n = 16`: `x` readable for `4 groups + rest` `f32`s; `w`
-/// readable for 16 `f32`s at each of `4 groups + rest` rows `64 + stride` bytes apart; `b`
-/// readable and `y` writable for 16 `f32`s.
-#[inline(never)]
-pub(super) unsafe fn block16(a: &Block) {
+/// Each choice below (whole row or not, ReLU or not, the row remainder) depends only on the
+/// shape, so after inlining only one `asm!` block remains. When the block is the whole row
+/// (`stride == 0`) the weight pointer needs no `ADD`.
+macro_rules! narrow {
+    ($kind:ident, $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*) => {
+        match ($a.stride == 0, $a.relu) {
+            (true, false) => narrow!(@$kind $a; $accs, $ws; $($acc $w)*; ""; [];),
+            (true, true) => {
+                narrow!(@$kind $a; $accs, $ws; $($acc $w)*; ""; [relu_regs!($($acc)*),];)
+            }
+            (false, false) => narrow!(@$kind $a; $accs, $ws; $($acc $w)*;
+                "add {w}, {w}, {stride}"; []; stride = in(reg) $a.stride,),
+            (false, true) => narrow!(@$kind $a; $accs, $ws; $($acc $w)*;
+                "add {w}, {w}, {stride}"; [relu_regs!($($acc)*),]; stride = in(reg) $a.stride,),
+        }
+    };
+    (@grouped $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     [$($relu:tt)*]; $($extra:tt)*) => {
+        match $a.rest {
+            0 => narrow!(@asm $a; $accs, $ws; $($acc $w)*; $adv; []; [$($relu)*]; $($extra)*),
+            1 => narrow!(@asm $a; $accs, $ws; $($acc $w)*; $adv; [
+                "vldmia {x}!, {{s28}}",
+                rown!("s28", $ws, $adv; $($acc $w)*),
+            ]; [$($relu)*]; $($extra)*),
+            2 => narrow!(@asm $a; $accs, $ws; $($acc $w)*; $adv; [
+                "vldmia {x}!, {{s28-s29}}",
+                rown!("s28", $ws, $adv; $($acc $w)*),
+                rown!("s29", $ws, $adv; $($acc $w)*),
+            ]; [$($relu)*]; $($extra)*),
+            _ => narrow!(@asm $a; $accs, $ws; $($acc $w)*; $adv; [
+                "vldmia {x}!, {{s28-s30}}",
+                rown!("s28", $ws, $adv; $($acc $w)*),
+                rown!("s29", $ws, $adv; $($acc $w)*),
+                rown!("s30", $ws, $adv; $($acc $w)*),
+            ]; [$($relu)*]; $($extra)*),
+        }
+    };
+    (@asm $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     [$($tail:tt)*]; [$($relu:tt)*]; $($extra:tt)*) => {
+        // SAFETY: the caller's contract ([`narrow`]): `x` is read once per row, `w` reads
+        // `n` `f32`s per row and moves on by a row, for `4 groups + rest` rows (`rest` is the
+        // number of rows unrolled after the loop); `b` is read for `n` `f32`s, `y` written
+        // for `n`, `zeros` read for `n <= 16`. Every register written is declared; no stack
+        // is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                "cmp {g}, #0",
+                "beq 3f",
+                "2:",
+                "vldmia {x}!, {{s28-s31}}",
+                rown!("s28", $ws, $adv; $($acc $w)*),
+                rown!("s29", $ws, $adv; $($acc $w)*),
+                rown!("s30", $ws, $adv; $($acc $w)*),
+                rown!("s31", $ws, $adv; $($acc $w)*),
+                "subs {g}, {g}, #1",
+                "bne 2b",
+                "3:",
+                $($tail)*
+                concat!("vldmia {b}, {{", $ws, "}}"),
+                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
+                $($relu)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                g = inout(reg) $a.groups => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                $($extra)*
+                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+    (@single $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     [$($relu:tt)*]; $($extra:tt)*) => {
+        // SAFETY: as the grouped form: `x` is read once per row, `w` reads `n` `f32`s per
+        // row and moves on by a row, for `4 groups + rest` rows (the count `n` below);
+        // `b` read for `n`, `y` written for `n`, `zeros` read for `n <= 16`. Every register
+        // written is declared; no stack is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                "cmp {n}, #0",
+                "beq 3f",
+                "2:",
+                "vldmia {x}!, {{s31}}",
+                rown!("s31", $ws, $adv; $($acc $w)*),
+                "subs {n}, {n}, #1",
+                "bne 2b",
+                "3:",
+                concat!("vldmia {b}, {{", $ws, "}}"),
+                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
+                $($relu)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                n = inout(reg) 4 * $a.groups + $a.rest => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                $($extra)*
+                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
+                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+}
+
+/// The `asm!` of [`block16`], with `$relu` (ReLU of the 16 sums) or not.
+macro_rules! block16_asm {
+    ($a:ident; [$($relu:tt)*]) => {
     // SAFETY: the caller's contract: `x` is read once per row (four per `VLDM` in the
     // grouped loop, one in the rest loop), `w` reads 16 `f32`s per row and then moves on by
     // a row, for `4 groups + rest` rows; `b` is read for 16 `f32`s, `y` written for 16, and
@@ -132,15 +283,16 @@ pub(super) unsafe fn block16(a: &Block) {
             "vadd.f32 s13, s13, s21",
             "vadd.f32 s14, s14, s22",
             "vadd.f32 s15, s15, s23",
+            $($relu)*
             "vstmia {y}, {{s0-s15}}",
             zeros = in(reg) ZEROS.as_ptr(),
-            x = inout(reg) a.x => _,
-            w = inout(reg) a.w => _,
-            stride = in(reg) a.stride,
-            g = inout(reg) a.groups => _,
-            r = inout(reg) a.rest => _,
-            b = inout(reg) a.b => _,
-            y = in(reg) a.y,
+            x = inout(reg) $a.x => _,
+            w = inout(reg) $a.w => _,
+            stride = in(reg) $a.stride,
+            g = inout(reg) $a.groups => _,
+            r = inout(reg) $a.rest => _,
+            b = inout(reg) $a.b => _,
+            y = in(reg) $a.y,
             out("s0") _, out("s1") _, out("s2") _, out("s3") _,
             out("s4") _, out("s5") _, out("s6") _, out("s7") _,
             out("s8") _, out("s9") _, out("s10") _, out("s11") _,
@@ -148,129 +300,29 @@ pub(super) unsafe fn block16(a: &Block) {
             out("s16") _, out("s17") _, out("s18") _, out("s19") _,
             out("s20") _, out("s21") _, out("s22") _, out("s23") _,
             out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+            out("s31") _,
             options(nostack),
         );
     }
+    };
 }
 
-/// One narrow block: `n <= 15` accumulators `$accs` (`s0`..), the `n` weights of a row in
-/// `$ws` (`s16`..), `$($acc $w)*` pairing them up.
-/// - `grouped` (`n <= 12`, weights in `s16`-`s27`): four inputs per `VLDM` into
-///   `s28`-`s31`, then the `I % 4` last rows one at a time;
-/// - `single` (`n` in `13..=15`, weights up to `s30`): one row at a time, the input in `s31`.
+/// Sixteen columns: `y[c..c + 16] = x W[.., c..c + 16] + b[c..c + 16]`.
 ///
-/// When the block is the whole row (`stride == 0`) the weight pointer needs no `ADD`.
-macro_rules! narrow {
-    ($kind:ident, $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*) => {
-        if $a.stride == 0 {
-            narrow!(@$kind $a; $accs, $ws; $($acc $w)*; "";)
-        } else {
-            narrow!(@$kind $a; $accs, $ws; $($acc $w)*; "add {w}, {w}, {stride}";
-                stride = in(reg) $a.stride,)
-        }
-    };
-    (@grouped $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
-     $($extra:tt)*) => {
-        // SAFETY: the caller's contract ([`narrow`]): `x` is read once per row, `w` reads
-        // `n` `f32`s per row and moves on by a row, for `4 groups + rest` rows; `b` is read
-        // for `n` `f32`s, `y` written for `n`, `zeros` read for `n <= 16`. Every register
-        // written is declared; no stack is used.
-        unsafe {
-            asm!(
-                concat!("vldmia {zeros}, {{", $accs, "}}"),
-                "cmp {g}, #0",
-                "beq 3f",
-                "2:",
-                "vldmia {x}!, {{s28-s31}}",
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s28, ", $w),)*
-                $adv,
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s29, ", $w),)*
-                $adv,
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s30, ", $w),)*
-                $adv,
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
-                $adv,
-                "subs {g}, {g}, #1",
-                "bne 2b",
-                "3:",
-                "cmp {r}, #0",
-                "beq 5f",
-                "4:",
-                "vldmia {x}!, {{s31}}",
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
-                $adv,
-                "subs {r}, {r}, #1",
-                "bne 4b",
-                "5:",
-                concat!("vldmia {b}, {{", $ws, "}}"),
-                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
-                concat!("vstmia {y}, {{", $accs, "}}"),
-                zeros = in(reg) ZEROS.as_ptr(),
-                x = inout(reg) $a.x => _,
-                w = inout(reg) $a.w => _,
-                g = inout(reg) $a.groups => _,
-                r = inout(reg) $a.rest => _,
-                b = in(reg) $a.b,
-                y = in(reg) $a.y,
-                $($extra)*
-                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
-                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
-                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
-                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
-                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
-                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
-                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
-                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
-                options(nostack),
-            )
-        }
-    };
-    (@single $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
-     $($extra:tt)*) => {
-        // SAFETY: as the grouped form: `x` is read once per row, `w` reads `n` `f32`s per
-        // row and moves on by a row, for `4 groups + rest` rows (the count `rows` below);
-        // `b` read for `n`, `y` written for `n`, `zeros` read for `n <= 16`. Every register
-        // written is declared; no stack is used.
-        unsafe {
-            asm!(
-                concat!("vldmia {zeros}, {{", $accs, "}}"),
-                "cmp {n}, #0",
-                "beq 3f",
-                "2:",
-                "vldmia {x}!, {{s31}}",
-                concat!("vldmia {w}!, {{", $ws, "}}"),
-                $(concat!("vmla.f32 ", $acc, ", s31, ", $w),)*
-                $adv,
-                "subs {n}, {n}, #1",
-                "bne 2b",
-                "3:",
-                concat!("vldmia {b}, {{", $ws, "}}"),
-                $(concat!("vadd.f32 ", $acc, ", ", $acc, ", ", $w),)*
-                concat!("vstmia {y}, {{", $accs, "}}"),
-                zeros = in(reg) ZEROS.as_ptr(),
-                x = inout(reg) $a.x => _,
-                w = inout(reg) $a.w => _,
-                n = inout(reg) 4 * $a.groups + $a.rest => _,
-                b = in(reg) $a.b,
-                y = in(reg) $a.y,
-                $($extra)*
-                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
-                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
-                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
-                out("s12") _, out("s13") _, out("s14") _, out("s15") _,
-                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
-                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
-                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
-                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
-                options(nostack),
-            )
-        }
-    };
+/// Not inlined: one copy serves every layer of a firmware.
+///
+/// # Safety
+/// `a` as [`Block`] says, with `n = 16`: `x` readable for `4 groups + rest` `f32`s; `w`
+/// readable for 16 `f32`s at each of `4 groups + rest` rows `64 + stride` bytes apart; `b`
+/// readable and `y` writable for 16 `f32`s.
+#[inline(never)]
+pub(super) unsafe fn block16(a: &Block) {
+    if a.relu {
+        block16_asm!(a; [relu_regs!("s0" "s1" "s2" "s3" "s4" "s5" "s6" "s7" "s8" "s9" "s10" "s11"
+            "s12" "s13" "s14" "s15"),]);
+    } else {
+        block16_asm!(a; []);
+    }
 }
 
 /// `N` columns (`1 <= N <= 15`): `y[c..c + N] = x W[.., c..c + N] + b[c..c + N]`; nothing
@@ -305,13 +357,15 @@ pub(super) unsafe fn narrow<const N: usize>(a: &Block) {
     }
 }
 
-/// Writes `y = x W + b` (one row of a dense layer, `I x O`, any sizes) into all of `y`.
+/// Writes `y = x W + b` (one row of a dense layer, `I x O`, any sizes), or `relu(x W + b)`
+/// if `relu`, into all of `y`.
 #[inline(always)]
 pub(super) fn dense_f32<const I: usize, const O: usize>(
     x: &[f32; I],
     w: &[[f32; O]; I],
     b: &[f32; O],
     y: &mut core::mem::MaybeUninit<[f32; O]>,
+    relu: bool,
 ) {
     let y = y.as_mut_ptr().cast::<f32>();
     let block = |c: usize, n: usize| Block {
@@ -323,6 +377,7 @@ pub(super) fn dense_f32<const I: usize, const O: usize>(
         rest: I % 4,
         b: b.as_ptr().wrapping_add(c),
         y: y.wrapping_add(c),
+        relu,
     };
     for c in (0..O / 16).map(|k| 16 * k) {
         // SAFETY: `c + 16 <= O`: `x` has `I` inputs, each row of `w` has the 16 columns
