@@ -150,6 +150,17 @@ macro_rules! narrow {
     };
     (@asm $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
      [$($tail:tt)*]; [$($relu:tt)*]; $($extra:tt)*) => {
+        // The loop of four rows runs at least once unless `I < 4`: no test before it then.
+        if $a.groups == 0 {
+            narrow!(@asm2 $a; $accs, $ws; $($acc $w)*; $adv; "cmp {g}, #0\nbeq 3f";
+                [$($tail)*]; [$($relu)*]; $($extra)*)
+        } else {
+            narrow!(@asm2 $a; $accs, $ws; $($acc $w)*; $adv; ""; [$($tail)*]; [$($relu)*];
+                $($extra)*)
+        }
+    };
+    (@asm2 $a:ident; $accs:literal, $ws:literal; $($acc:literal $w:literal)*; $adv:literal;
+     $check:literal; [$($tail:tt)*]; [$($relu:tt)*]; $($extra:tt)*) => {
         // SAFETY: the caller's contract ([`narrow`]): `x` is read once per row, `w` reads
         // `n` `f32`s per row and moves on by a row, for `4 groups + rest` rows (`rest` is the
         // number of rows unrolled after the loop); `b` is read for `n` `f32`s, `y` written
@@ -158,8 +169,7 @@ macro_rules! narrow {
         unsafe {
             asm!(
                 concat!("vldmia {zeros}, {{", $accs, "}}"),
-                "cmp {g}, #0",
-                "beq 3f",
+                $check,
                 "2:",
                 "vldmia {x}!, {{s28-s31}}",
                 rown!("s28", $ws, $adv; $($acc $w)*),
@@ -225,6 +235,211 @@ macro_rules! narrow {
                 out("s4") _, out("s5") _, out("s6") _, out("s7") _,
                 out("s8") _, out("s9") _, out("s10") _, out("s11") _,
                 out("s12") _, out("s13") _, out("s14") _, out("s15") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+}
+
+/// A narrow block of `n <= 3` columns that is the whole row (`O = n`): the weights of four
+/// consecutive rows are contiguous, so one `VLDM` (`$w4`, `4 n` registers from `s16`) loads
+/// them all; `$wr` (`r n` registers) loads those of the `r` last rows. The rows' pairs of
+/// accumulator and weight register are `[$($a0 $x0)*]` ... `[$($a3 $x3)*]`.
+macro_rules! packed {
+    ($a:ident; $accs:literal; $w1:literal, $w2:literal, $w3:literal, $w4:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*]
+     [$($a2:literal $x2:literal)*] [$($a3:literal $x3:literal)*]) => {
+        match ($a.relu, $a.rest) {
+            (false, 0) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; []; []),
+            (false, 1) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28}}",
+                concat!("vldmia {w}!, {{", $w1, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+            ]; []),
+            (false, 2) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28-s29}}",
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s29, ", $x1),)*
+            ]; []),
+            (false, _) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28-s30}}",
+                concat!("vldmia {w}!, {{", $w3, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s29, ", $x1),)*
+                $(concat!("vmla.f32 ", $a2, ", s30, ", $x2),)*
+            ]; []),
+            (true, 0) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; []; [relu_regs!($($a0)*),]),
+            (true, 1) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28}}",
+                concat!("vldmia {w}!, {{", $w1, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+            ]; [relu_regs!($($a0)*),]),
+            (true, 2) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28-s29}}",
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s29, ", $x1),)*
+            ]; [relu_regs!($($a0)*),]),
+            (true, _) => packed!(@asm $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*]
+                [$($a2 $x2)*] [$($a3 $x3)*]; [
+                "vldmia {x}!, {{s28-s30}}",
+                concat!("vldmia {w}!, {{", $w3, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s29, ", $x1),)*
+                $(concat!("vmla.f32 ", $a2, ", s30, ", $x2),)*
+            ]; [relu_regs!($($a0)*),]),
+        }
+    };
+    (@asm $a:ident; $accs:literal, $w1:literal, $w4:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*]
+     [$($a2:literal $x2:literal)*] [$($a3:literal $x3:literal)*];
+     [$($tail:tt)*]; [$($relu:tt)*]) => {
+        // The loop of four rows runs at least once unless `I < 4`: no test before it then.
+        if $a.groups == 0 {
+            packed!(@asm2 $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*] [$($a2 $x2)*]
+                [$($a3 $x3)*]; "cmp {g}, #0\nbeq 3f"; [$($tail)*]; [$($relu)*])
+        } else {
+            packed!(@asm2 $a; $accs, $w1, $w4; [$($a0 $x0)*] [$($a1 $x1)*] [$($a2 $x2)*]
+                [$($a3 $x3)*]; ""; [$($tail)*]; [$($relu)*])
+        }
+    };
+    (@asm2 $a:ident; $accs:literal, $w1:literal, $w4:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*]
+     [$($a2:literal $x2:literal)*] [$($a3:literal $x3:literal)*];
+     $check:literal; [$($tail:tt)*]; [$($relu:tt)*]) => {
+        // SAFETY: the caller's contract ([`narrow`], with `stride == 0`: the rows are
+        // contiguous): `x` is read once per row; `w` reads the `4 n` weights of four rows per
+        // loop pass and the `rest n` of the last rows, `(4 groups + rest) n` in all; `b` is
+        // read for `n` `f32`s, `y` written for `n`, `zeros` read for `n` and 1. Every
+        // register written is declared; no stack is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                $check,
+                "2:",
+                "vldmia {x}!, {{s28-s31}}",
+                concat!("vldmia {w}!, {{", $w4, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s28, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s29, ", $x1),)*
+                $(concat!("vmla.f32 ", $a2, ", s30, ", $x2),)*
+                $(concat!("vmla.f32 ", $a3, ", s31, ", $x3),)*
+                "subs {g}, {g}, #1",
+                "bne 2b",
+                "3:",
+                $($tail)*
+                concat!("vldmia {b}, {{", $w1, "}}"),
+                $(concat!("vadd.f32 ", $a0, ", ", $a0, ", ", $x0),)*
+                $($relu)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                g = inout(reg) $a.groups => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                out("s0") _, out("s1") _, out("s2") _,
+                out("s16") _, out("s17") _, out("s18") _, out("s19") _,
+                out("s20") _, out("s21") _, out("s22") _, out("s23") _,
+                out("s24") _, out("s25") _, out("s26") _, out("s27") _,
+                out("s28") _, out("s29") _, out("s30") _, out("s31") _,
+                options(nostack),
+            )
+        }
+    };
+}
+
+/// A narrow block of `4 <= n <= 8` columns that is the whole row (`O = n`): the weights of
+/// two consecutive rows are contiguous, so one `VLDM` (`$w2`, `2 n` registers from `s16`)
+/// loads both (`$w1`: one row's `n`); the inputs go to `s8`-`s11`, free since `n <= 8`. The
+/// two rows' pairs of accumulator and weight register are `[$($a0 $x0)*]`, `[$($a1 $x1)*]`.
+macro_rules! paired {
+    ($a:ident; $accs:literal; $w1:literal, $w2:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*]) => {
+        match $a.rest {
+            0 => paired!(@relu $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*]; []),
+            1 => paired!(@relu $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*]; [
+                "vldmia {x}!, {{s8}}",
+                concat!("vldmia {w}!, {{", $w1, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s8, ", $x0),)*
+            ]),
+            2 => paired!(@relu $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*]; [
+                "vldmia {x}!, {{s8-s9}}",
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s8, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s9, ", $x1),)*
+            ]),
+            _ => paired!(@relu $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*]; [
+                "vldmia {x}!, {{s8-s10}}",
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s8, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s9, ", $x1),)*
+                concat!("vldmia {w}!, {{", $w1, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s10, ", $x0),)*
+            ]),
+        }
+    };
+    (@relu $a:ident; $accs:literal, $w1:literal, $w2:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*]; [$($tail:tt)*]) => {
+        match ($a.relu, $a.groups == 0) {
+            (false, false) => paired!(@asm $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*];
+                ""; [$($tail)*]; []),
+            (false, true) => paired!(@asm $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*];
+                "cmp {g}, #0\nbeq 3f"; [$($tail)*]; []),
+            (true, false) => paired!(@asm $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*];
+                ""; [$($tail)*]; [relu_regs!($($a0)*),]),
+            (true, true) => paired!(@asm $a; $accs, $w1, $w2; [$($a0 $x0)*] [$($a1 $x1)*];
+                "cmp {g}, #0\nbeq 3f"; [$($tail)*]; [relu_regs!($($a0)*),]),
+        }
+    };
+    (@asm $a:ident; $accs:literal, $w1:literal, $w2:literal;
+     [$($a0:literal $x0:literal)*] [$($a1:literal $x1:literal)*];
+     $check:literal; [$($tail:tt)*]; [$($relu:tt)*]) => {
+        // SAFETY: the caller's contract ([`narrow`], with `stride == 0`: the rows are
+        // contiguous): `x` is read once per row; `w` reads the `2 n` weights of two rows per
+        // `VLDM` (`n` for a last odd row), `(4 groups + rest) n` in all; `b` is read for `n`
+        // `f32`s, `y` written for `n`, `zeros` read for `n` and 1. Every register written is
+        // declared; no stack is used.
+        unsafe {
+            asm!(
+                concat!("vldmia {zeros}, {{", $accs, "}}"),
+                $check,
+                "2:",
+                "vldmia {x}!, {{s8-s11}}",
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s8, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s9, ", $x1),)*
+                concat!("vldmia {w}!, {{", $w2, "}}"),
+                $(concat!("vmla.f32 ", $a0, ", s10, ", $x0),)*
+                $(concat!("vmla.f32 ", $a1, ", s11, ", $x1),)*
+                "subs {g}, {g}, #1",
+                "bne 2b",
+                "3:",
+                $($tail)*
+                concat!("vldmia {b}, {{", $w1, "}}"),
+                $(concat!("vadd.f32 ", $a0, ", ", $a0, ", ", $x0),)*
+                $($relu)*
+                concat!("vstmia {y}, {{", $accs, "}}"),
+                zeros = in(reg) ZEROS.as_ptr(),
+                x = inout(reg) $a.x => _,
+                w = inout(reg) $a.w => _,
+                g = inout(reg) $a.groups => _,
+                b = in(reg) $a.b,
+                y = in(reg) $a.y,
+                out("s0") _, out("s1") _, out("s2") _, out("s3") _,
+                out("s4") _, out("s5") _, out("s6") _, out("s7") _,
+                out("s8") _, out("s9") _, out("s10") _, out("s11") _,
                 out("s16") _, out("s17") _, out("s18") _, out("s19") _,
                 out("s20") _, out("s21") _, out("s22") _, out("s23") _,
                 out("s24") _, out("s25") _, out("s26") _, out("s27") _,
@@ -338,9 +553,32 @@ pub(super) unsafe fn block16(a: &Block) {
 #[rustfmt::skip]
 pub(super) unsafe fn narrow<const N: usize>(a: &Block) {
     match N {
+        1 if a.stride == 0 => packed!(a; "s0"; "s16", "s16-s17", "s16-s18", "s16-s19";
+            ["s0" "s16"] ["s0" "s17"] ["s0" "s18"] ["s0" "s19"]),
+        2 if a.stride == 0 => packed!(a; "s0-s1"; "s16-s17", "s16-s19", "s16-s21", "s16-s23";
+            ["s0" "s16" "s1" "s17"] ["s0" "s18" "s1" "s19"]
+            ["s0" "s20" "s1" "s21"] ["s0" "s22" "s1" "s23"]),
+        3 if a.stride == 0 => packed!(a; "s0-s2"; "s16-s18", "s16-s21", "s16-s24", "s16-s27";
+            ["s0" "s16" "s1" "s17" "s2" "s18"] ["s0" "s19" "s1" "s20" "s2" "s21"]
+            ["s0" "s22" "s1" "s23" "s2" "s24"] ["s0" "s25" "s1" "s26" "s2" "s27"]),
         1 => narrow!(grouped, a; "s0", "s16"; "s0" "s16"),
         2 => narrow!(grouped, a; "s0-s1", "s16-s17"; "s0" "s16" "s1" "s17"),
         3 => narrow!(grouped, a; "s0-s2", "s16-s18"; "s0" "s16" "s1" "s17" "s2" "s18"),
+        4 if a.stride == 0 => paired!(a; "s0-s3"; "s16-s19", "s16-s23";
+            ["s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19"]
+            ["s0" "s20" "s1" "s21" "s2" "s22" "s3" "s23"]),
+        5 if a.stride == 0 => paired!(a; "s0-s4"; "s16-s20", "s16-s25";
+            ["s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20"]
+            ["s0" "s21" "s1" "s22" "s2" "s23" "s3" "s24" "s4" "s25"]),
+        6 if a.stride == 0 => paired!(a; "s0-s5"; "s16-s21", "s16-s27";
+            ["s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21"]
+            ["s0" "s22" "s1" "s23" "s2" "s24" "s3" "s25" "s4" "s26" "s5" "s27"]),
+        7 if a.stride == 0 => paired!(a; "s0-s6"; "s16-s22", "s16-s29";
+            ["s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22"]
+            ["s0" "s23" "s1" "s24" "s2" "s25" "s3" "s26" "s4" "s27" "s5" "s28" "s6" "s29"]),
+        8 if a.stride == 0 => paired!(a; "s0-s7"; "s16-s23", "s16-s31";
+            ["s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21" "s6" "s22" "s7" "s23"]
+            ["s0" "s24" "s1" "s25" "s2" "s26" "s3" "s27" "s4" "s28" "s5" "s29" "s6" "s30" "s7" "s31"]),
         4 => narrow!(grouped, a; "s0-s3", "s16-s19"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19"),
         5 => narrow!(grouped, a; "s0-s4", "s16-s20"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20"),
         6 => narrow!(grouped, a; "s0-s5", "s16-s21"; "s0" "s16" "s1" "s17" "s2" "s18" "s3" "s19" "s4" "s20" "s5" "s21"),

@@ -230,7 +230,7 @@ fn main() -> ! {
     // row remainder D % 4 and D < 4.
     shapes!(out, total, good;
         1 1 1, 2 2 2, 3 3 3, 5 4 1, 6 5 2, 7 6 3, 9 7 4, 10 8 1, 11 9 2, 13 10 3, 14 11 5,
-        15 12 6, 17 13 7, 18 14 9, 19 15 11, 21 17 13, 22 33 17,
+        15 12 6, 17 13 7, 18 14 9, 19 15 11, 21 17 13, 22 33 17, 3 5 6, 2 8 4, 1 4 7,
     );
     // The shapes of the cost table, and the project's.
     shapes!(out, total, good;
@@ -238,7 +238,7 @@ fn main() -> ! {
     );
     // Dense layers (the `Seq` hook): rows and columns of every remainder.
     dense_shapes!(out, total, good;
-        1 1, 3 5, 4 16, 5 17, 6 12, 7 13, 13 33, 2 31, 9 15,
+        1 1, 3 5, 4 16, 5 17, 6 12, 7 13, 13 33, 2 31, 9 15, 3 4, 2 8, 1 6, 7 5, 8 3,
     );
     out.str("kernel_check on ")
         .str(BOARD)
