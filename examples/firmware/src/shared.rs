@@ -215,3 +215,27 @@ macro_rules! cost_shapes {
         $m!(64, 32, 10, SHAPE_64_32_10);
     };
 }
+
+ctensor::network! {
+    /// The MLPerf Tiny anomaly-detection autoencoder (ToyADMOS): 640 inputs, four hidden
+    /// layers of 128, a bottleneck of 8, four of 128, 640 outputs; ReLU after every layer
+    /// but the last (the benchmark's batch normalizations fold into the dense layers).
+    /// About 1 MiB of `f32` weights: a `static` in the Cortex-M4F board's 4 MiB of flash.
+    pub type Autoencoder = [
+        ctensor::Dense<640, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 8>, ctensor::Relu<8>,
+        ctensor::Dense<8, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 640>,
+    ];
+}
+
+/// Seed of the autoencoder's Glorot weights (made by `build.rs`) and of its inputs.
+pub const AE_SEED: u64 = 0xAE_640_0008;
+/// Inputs run through the autoencoder on the device.
+pub const AE_INPUTS: usize = 2;
