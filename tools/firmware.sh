@@ -80,6 +80,15 @@ fi
 # From its own folder: the firmware's .cargo/config.toml (thumb target) must not apply.
 (cd "$ROOT/tools/train-small-digits" && cargo check --quiet </dev/null)
 
+step "the README's project from zero is src/bin/minimal.rs, verbatim"
+# The rust block after the marker line in examples/firmware/README.md.
+mkdir -p "$TARGET_DIR"
+awk '/^<!-- src\/bin\/minimal.rs -->$/ { m = 1; next } m == 1 && /^```rust$/ { m = 2; next }
+     m == 2 && /^```$/ { exit } m == 2 { print }' "$FW/README.md" >"$TARGET_DIR/readme_minimal.rs"
+diff -u "$FW/src/bin/minimal.rs" "$TARGET_DIR/readme_minimal.rs" \
+  || fail "examples/firmware/README.md's project from zero differs from src/bin/minimal.rs"
+echo "same"
+
 PLUGIN_DIR="$TARGET_DIR/qemu-insncount"
 mkdir -p "$PLUGIN_DIR"
 gcc -shared -fPIC -O2 -o "$PLUGIN_DIR/libinsncount.so" "$ROOT/tools/qemu-insncount/insncount.c"
@@ -126,7 +135,7 @@ for target in "$M4F" "$M0"; do
   cargo build --release --target "$target" --features panic-is-link-error \
     --bin cost --bin digits --bin train "${deep[@]}" </dev/null \
     || fail "panic-free build (inference and training) for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
-  echo "cost, digits, ${deep[*]:+deep }(inference) and train (training step) link with panic-is-link-error: no reachable panic"
+  echo "cost, digits${deep[*]:+, deep} (inference) and train (training step) link with panic-is-link-error: no reachable panic"
   mkdir -p "$TARGET_DIR"
   if cargo build --release --target "$target" --features panic-is-link-error --bin panic_probe \
     </dev/null >"$TARGET_DIR/panic_probe.log" 2>&1; then
@@ -135,7 +144,7 @@ for target in "$M4F" "$M0"; do
   grep -q error_a_panic_is_reachable_in_this_firmware "$TARGET_DIR/panic_probe.log" \
     || { cat "$TARGET_DIR/panic_probe.log"; fail "panic_probe failed to build for another reason"; }
   echo "panic_probe (a reachable panic) does not link with panic-is-link-error, as it must"
-  cargo build --release --target "$target" --bin kernel_check </dev/null
+  cargo build --release --target "$target" --bin kernel_check --bin minimal </dev/null
 
   step "digits on ${BOARD[$target]}"
   run "$target" digits
@@ -143,6 +152,10 @@ for target in "$M4F" "$M0"; do
   run "$target" train
   step "kernel_check on ${BOARD[$target]}"
   run "$target" kernel_check
+  step "minimal (the README's project from zero) on ${BOARD[$target]}"
+  out=$(run "$target" minimal)
+  printf '%s\n' "$out"
+  [ "$out" = "class 2" ] || fail "minimal on ${BOARD[$target]} printed '$out', not 'class 2'"
 
   step "cost on ${BOARD[$target]}"
   out=$(run "$target" cost)
