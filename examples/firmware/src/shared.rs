@@ -236,6 +236,6 @@ ctensor::network! {
 }
 
 /// Seed of the autoencoder's Glorot weights (made by `build.rs`) and of its inputs.
-pub const AE_SEED: u64 = 0xAE_640_0008;
+pub const AE_SEED: u64 = 0x000A_E640_0008;
 /// Inputs run through the autoencoder on the device.
 pub const AE_INPUTS: usize = 2;

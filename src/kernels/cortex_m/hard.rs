@@ -623,7 +623,7 @@ pub(super) fn dense_f32<const I: usize, const O: usize>(
         // elements.
         unsafe { block16(&block(c, 16)) };
     }
-    if O % 16 != 0 {
+    if !O.is_multiple_of(16) {
         // SAFETY: as above with `n = O % 16` columns from `c = O - n`: `c + n = O`.
         unsafe { narrow_dispatch::<O>(&block(O - O % 16, O % 16)) };
     }
