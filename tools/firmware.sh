@@ -139,7 +139,7 @@ for target in "$M4F" "$M0"; do
   cargo build --release --target "$target" --features panic-is-link-error \
     --bin cost --bin digits --bin train "${deep[@]}" </dev/null \
     || fail "panic-free build (inference and training) for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
-  echo "cost, digits${deep[*]:+, deep} (inference) and train (training step) link with panic-is-link-error: no reachable panic"
+  echo "cost, digits${deep[*]:+, deep} (inference) and train${deep[*]:+, train_cost} (training step) link with panic-is-link-error: no reachable panic"
   mkdir -p "$TARGET_DIR"
   if cargo build --release --target "$target" --features panic-is-link-error --bin panic_probe \
     </dev/null >"$TARGET_DIR/panic_probe.log" 2>&1; then

@@ -4,8 +4,14 @@
 //! The columns are taken 16 at a time ([`block16`]: 16 accumulators in `s0`-`s15`, four
 //! inputs per `VLDM`, eight weights per `VLDM`), then the `O % 16` last ones in one narrow
 //! block of exactly that width ([`narrow`]: `n <= 15` accumulators, one `VLDM` of the `n`
-//! weights of a row; four rows per loop pass when `n <= 12`). The rows are taken four at a
-//! time, then the `I % 4` last ones one at a time. No column or row is ever read past the
+//! weights of a row, four rows per loop pass when `n <= 12`; when the block is the whole row
+//! (`O = n`) the rows are contiguous and one `VLDM` loads the weights of two rows (`n` =
+//! 4..8, `paired!`) or four (`n` = 1..3, `packed!`)). The rows are taken four at a time, then
+//! the `I % 4` last ones unrolled (in [`block16`] and for `n` = 13..15, one at a time). With
+//! `relu`, the sums (bias included) go through ReLU in registers before the store (`VCMP`
+//! with 0, `VMRS`, `IT LE`, `VMOV` of `+0`: `+0` unless `> 0`, NaN included, as
+//! `crate::relu`). Every choice between `asm!` blocks depends only on the shape, so after
+//! inlining one block remains per layer. No column or row is ever read past the
 //! operand's end, whatever the shape. The multiply-adds are `VMLA.F32`, which rounds the
 //! product and then the sum, exactly as the portable path's `a * b + c` does on these targets
 //! (no fused multiply-add), and each sum runs in the portable path's order
