@@ -96,6 +96,23 @@ pub(crate) fn dense_row<T: Scalar, const I: usize, const O: usize>(
     Some(())
 }
 
+/// `y = x W + b` for every row of `x` and `y` (the rows both have), one row at a time, or
+/// `None` (nothing written) when `T` is not `f32`.
+#[inline(always)]
+pub(crate) fn dense_rows<T: Scalar, const I: usize, const O: usize>(
+    x: &[[T; I]],
+    w: &[[T; O]; I],
+    b: &[T; O],
+    y: &mut [[T; O]],
+) -> Option<()> {
+    // The type test once (it folds to a constant), then the rows.
+    (w as &dyn Any).downcast_ref::<[[f32; O]; I]>()?;
+    for (x, y) in x.iter().zip(y) {
+        dense_row(x, w, b, y)?;
+    }
+    Some(())
+}
+
 /// Hard float: two dense rows with ReLU between them.
 #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
 #[inline(always)]

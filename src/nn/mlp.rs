@@ -713,12 +713,24 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
     /// `out = X W1 + b1` for the rows of `x`.
     fn hidden_pre_activation(&self, x: &[[T; D]], out: &mut [[T; H]]) {
+        // On a Cortex-M: the one-sample kernel, row by row (each sum in order, as the
+        // portable path's full row blocks).
+        #[cfg(target_arch = "arm")]
+        if kernels::cortex_m::dense_rows(x, self.w1.as_array(), self.b1.as_array(), out).is_some() {
+            return;
+        }
         kernels::common_rows::matmul(x, self.w1.as_array(), out, false);
         add_bias(out, &self.b1);
     }
 
     /// `out = A1 W2 + b2` for the rows of `hidden`.
     fn output_logits(&self, hidden: &[[T; H]], out: &mut [[T; K]]) {
+        #[cfg(target_arch = "arm")]
+        if kernels::cortex_m::dense_rows(hidden, self.w2.as_array(), self.b2.as_array(), out)
+            .is_some()
+        {
+            return;
+        }
         kernels::common_rows::matmul(hidden, self.w2.as_array(), out, false);
         add_bias(out, &self.b2);
     }

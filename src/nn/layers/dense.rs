@@ -92,11 +92,10 @@ impl<const I: usize, const O: usize, T: Scalar> Forward for Dense<I, O, T> {
     #[inline]
     fn forward<const B: usize>(&self, x: &[[T; I]], y: &mut [[T; O]], (): &mut ()) {
         assert!(x.len() <= B, "more rows than the batch size");
-        // One row on a Cortex-M: the one-sample kernel (same sums, same order, same bits).
+        // On a Cortex-M: the one-sample kernel, row by row (each sum in order, as the
+        // portable path's full row blocks and one-row products).
         #[cfg(target_arch = "arm")]
-        if let ([x], [y]) = (x, &mut *y)
-            && kernels::cortex_m::dense_row(x, self.w.as_array(), self.b.as_array(), y).is_some()
-        {
+        if kernels::cortex_m::dense_rows(x, self.w.as_array(), self.b.as_array(), y).is_some() {
             return;
         }
         kernels::matmul(x, self.w.as_array(), y, false);

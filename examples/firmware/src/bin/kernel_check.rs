@@ -1,9 +1,10 @@
-//! Checks the Cortex-M one-sample kernels behind `Mlp::logits` and `Dense`'s one-row forward
-//! pass (so `Seq::logits`) against a plain reference (the definition, summed in order), bit
-//! for bit, on this device: every remainder the kernels handle (rows `D % 4` and `I % 4` in
-//! 0..=3, column tails `H % 16` and `O % 16` in 0..=15, output widths `K` from 1 to 17, and
-//! sizes 1), random weights with exact zeros and negative zeros, and inputs that include
-//! zeros, negative zeros, huge values (overflow to infinity, NaN) and NaN.
+//! Checks the Cortex-M one-sample kernels behind `Mlp::logits`, `Mlp::forward` and `Dense`'s
+//! forward pass (so `Seq::logits` and `Seq::forward`, row by row) against a plain reference
+//! (the definition, summed in order), bit for bit, on this device: every remainder the
+//! kernels handle (rows `D % 4` and `I % 4` in 0..=3, column tails `H % 16` and `O % 16` in
+//! 0..=15, output widths `K` from 1 to 17, and sizes 1), one sample and a batch of two,
+//! random weights with exact zeros and negative zeros, and inputs that include zeros,
+//! negative zeros, huge values (overflow to infinity, NaN) and NaN.
 //! Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
@@ -157,7 +158,11 @@ fn check<const D: usize, const H: usize, const K: usize>(
         input(seed, n, &mut x);
         let got = black_box(net).logits(black_box(&x));
         let want = reference(net, &x);
-        good += u32::from(same_bits(&got, &want));
+        // A batch of two rows (`Mlp::forward`: the kernel row by row).
+        let batch = black_box(net).forward(black_box(&Matrix::<2, D>::from_array([x, x])));
+        good += u32::from(
+            same_bits(&got, &want) && same_bits(&batch[0], &want) && same_bits(&batch[1], &want),
+        );
     }
     (cases, good)
 }
@@ -181,7 +186,10 @@ fn check_dense<const I: usize, const O: usize>(
         input(seed, n, &mut x);
         let got = black_box(net).logits(black_box(&x));
         let want = dense_reference(&net.layers.0, &x).map(ctensor::relu);
-        good += u32::from(same_bits(&got, &want));
+        let batch = black_box(net).forward(black_box(&Matrix::<2, I>::from_array([x, x])));
+        good += u32::from(
+            same_bits(&got, &want) && same_bits(&batch[0], &want) && same_bits(&batch[1], &want),
+        );
     }
     (INPUTS, good)
 }
