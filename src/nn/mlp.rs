@@ -984,7 +984,25 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             ];
             let [_, b1, w2, b2] = self.tensors();
             check_sgd_update(&[&[][..], b1, w2, b2], &others, lr)?;
-            kernels::matmul_tn_add_scaled(batch.inputs(), d_hidden, self.w1.as_array_mut(), -lr);
+            // On a Cortex-M, a full batch: the dense-row kernel, a row of `W1` at a time.
+            #[cfg(target_arch = "arm")]
+            let done = kernels::cortex_m::tn_add_scaled::<T, B, D, H>(
+                batch.inputs(),
+                d_hidden,
+                self.w1.as_array_mut(),
+                -lr,
+            )
+            .is_some();
+            #[cfg(not(target_arch = "arm"))]
+            let done = false;
+            if !done {
+                kernels::matmul_tn_add_scaled(
+                    batch.inputs(),
+                    d_hidden,
+                    self.w1.as_array_mut(),
+                    -lr,
+                );
+            }
             let g = &ws.grads;
             sgd_update(self.b1.as_mut_slice(), g.b1.as_slice(), lr);
             sgd_update(self.w2.as_flattened_mut(), g.w2.as_flattened(), lr);

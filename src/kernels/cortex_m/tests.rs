@@ -183,11 +183,59 @@ fn portable_without_std_is_the_ordered_sum() {
     portable_shapes!(1 1, 1 2, 1 3, 1 4, 1 5, 1 7, 1 8, 1 9, 1 10, 1 15, 1 16, 1 17, 1 33, 1 65, 1 128, 2 1, 2 2, 2 3, 2 4, 2 5, 2 7, 2 8, 2 9, 2 10, 2 15, 2 16, 2 17, 2 33, 2 65, 2 128, 3 1, 3 2, 3 3, 3 4, 3 5, 3 7, 3 8, 3 9, 3 10, 3 15, 3 16, 3 17, 3 33, 3 65, 3 128, 5 1, 5 2, 5 3, 5 4, 5 5, 5 7, 5 8, 5 9, 5 10, 5 15, 5 16, 5 17, 5 33, 5 65, 5 128, 8 1, 8 2, 8 3, 8 4, 8 5, 8 7, 8 8, 8 9, 8 10, 8 15, 8 16, 8 17, 8 33, 8 65, 8 128, 13 1, 13 2, 13 3, 13 4, 13 5, 13 7, 13 8, 13 9, 13 10, 13 15, 13 16, 13 17, 13 33, 13 65, 13 128, 64 1, 64 2, 64 3, 64 4, 64 5, 64 7, 64 8, 64 9, 64 10, 64 15, 64 16, 64 17, 64 33, 64 65, 64 128, 300 1, 300 2, 300 3, 300 4, 300 5, 300 7, 300 8, 300 9, 300 10, 300 15, 300 16, 300 17, 300 33, 300 65, 300 128);
 }
 
-/// The kernels' `unsafe` (the `assume_init` of the logits, the view of an initialized output
-/// as `MaybeUninit`) on a few shapes with every remainder, small enough for Miri:
+/// The kernels' `unsafe` (the `assume_init` of the logits and of the sums of `tn_add_scaled`,
+/// the view of an initialized output as `MaybeUninit`) on a few shapes with every remainder, small enough for Miri:
 /// `cargo +nightly miri test --lib cortex_m::tests::miri`.
 #[test]
 fn miri_small_shapes() {
     dense_shapes!(0 1, 1 1, 3 5, 5 17, 2 16);
     mlp_shapes!(1 1 1, 3 5 2, 5 17 3, 4 16 1);
+    check_tn::<3, 5, 17>();
+}
+
+/// `C += alpha A^T B` of `tn_add_scaled` against the definition: each sum over the rows in
+/// order, then `c + alpha s`.
+fn check_tn<const R: usize, const M: usize, const N: usize>() {
+    let mut s = (R * 10_000 + M * 100 + N) as u64;
+    let mut a = [[0.0f32; M]; R];
+    let mut b = [[0.0f32; N]; R];
+    let mut c = [[0.0f32; N]; M];
+    for row in &mut a {
+        fill(&mut s, row);
+    }
+    for row in &mut b {
+        fill(&mut s, row);
+    }
+    for row in &mut c {
+        fill(&mut s, row);
+    }
+    let alpha = -0.375f32;
+    let mut want = c;
+    for (p, row) in want.iter_mut().enumerate() {
+        for (j, w) in row.iter_mut().enumerate() {
+            let mut sum = 0.0f32;
+            for i in 0..R {
+                sum += a[i][p] * b[i][j];
+            }
+            // `+ 0`: the kernel's zero bias (only the sign of a zero sum can change).
+            *w += alpha * (sum + 0.0);
+        }
+    }
+    assert!(super::tn_add_scaled::<f32, R, M, N>(&a, &b, &mut c, alpha).is_some());
+    for (p, (g, e)) in c.iter().zip(&want).enumerate() {
+        for (j, (g, e)) in g.iter().zip(e).enumerate() {
+            assert!(same(*g, *e), "tn {R}x{M}x{N}, ({p}, {j}): {g:e} != {e:e}");
+        }
+    }
+    // Fewer rows than `R`: not served (the caller takes the portable path).
+    assert!(super::tn_add_scaled::<f32, R, M, N>(&a[1..], &b[1..], &mut c, alpha).is_none());
+}
+
+#[test]
+fn tn_add_scaled_is_the_ordered_sum() {
+    check_tn::<1, 1, 1>();
+    check_tn::<8, 64, 32>();
+    check_tn::<3, 5, 17>();
+    check_tn::<16, 7, 8>();
+    check_tn::<5, 13, 33>();
 }
