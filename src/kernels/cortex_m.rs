@@ -113,19 +113,21 @@ pub(crate) fn dense_rows<T: Scalar, const I: usize, const O: usize>(
     Some(())
 }
 
-/// `C += alpha A^T B` for `A` (`R x M`) and `B` (`R x N`) of exactly `R` rows (the fused SGD
-/// update of `W1` by a full batch), a row of `C` at a time: column `p` of `A` is gathered
-/// (`R` values), `s = a_p^T B` is one dense row over the `R` rows of `B` (summed in order,
-/// plus a zero bias), then `c_pj += alpha s_j` (product and sum each rounded, as the portable
-/// path's epilogue). Differs from the portable path only in the sign of an exact zero: a sum
-/// of `-0` terms becomes `+0` with the zero bias. `None` (nothing written) when `T` is not
-/// `f32` or the rows are not `R`.
+/// `C += alpha A^T B` (or, unless `accumulate`, `C = A^T B`) for `A` (`R x M`) and `B`
+/// (`R x N`) of exactly `R` rows (a weight gradient of a full batch, or the fused SGD update
+/// of `W1`), a row of `C` at a time: column `p` of `A` is gathered (`R` values),
+/// `s = a_p^T B` is one dense row over the `R` rows of `B` (summed in order, plus a zero
+/// bias), then `c_pj += alpha s_j` (product and sum each rounded, as the portable path's
+/// epilogue) or `c_pj = s_j`. Differs from the portable path only in the sign of an exact
+/// zero: a sum of `-0` terms becomes `+0` with the zero bias. `None` (nothing written) when
+/// `T` is not `f32` or the rows are not `R`.
 #[inline(always)]
-pub(crate) fn tn_add_scaled<T: Scalar, const R: usize, const M: usize, const N: usize>(
+pub(crate) fn tn_rows<T: Scalar, const R: usize, const M: usize, const N: usize>(
     a: &[[T; M]],
     b: &[[T; N]],
     c: &mut [[T; N]; M],
     alpha: T,
+    accumulate: bool,
 ) -> Option<()> {
     let a: &[[T; M]; R] = a.try_into().ok()?;
     let b: &[[T; N]; R] = b.try_into().ok()?;
@@ -143,8 +145,12 @@ pub(crate) fn tn_add_scaled<T: Scalar, const R: usize, const M: usize, const N: 
         imp::dense_f32(&column, b, &zeros, &mut s);
         // SAFETY: `dense_f32` wrote all `N` sums.
         let s = unsafe { s.assume_init_ref() };
-        for (c, &s) in c.iter_mut().zip(s) {
-            *c += alpha * s;
+        if accumulate {
+            for (c, &s) in c.iter_mut().zip(s) {
+                *c += alpha * s;
+            }
+        } else {
+            *c = *s;
         }
     }
     Some(())

@@ -833,11 +833,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ) -> Result<StepStats<T>> {
         let loss = self.backward_to_hidden(batch, cfg, ws)?;
         let n = batch.len();
-        kernels::common_rows::matmul_tn(
+        grad_w1::<B, D, H, T>(
             batch.inputs(),
             &ws.d_hidden.as_array()[..n],
             ws.grads.w1.as_array_mut(),
-            false,
         );
         self.finish_gradients(cfg, ws, loss)
     }
@@ -883,7 +882,21 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let d_hidden = &mut ws.d_hidden.as_array_mut()[..n];
         let grads = &mut ws.grads;
 
-        kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
+        // On a Cortex-M, a full batch: the dense-row kernel, a row of `dW2` at a time.
+        #[cfg(target_arch = "arm")]
+        let done = kernels::cortex_m::tn_rows::<T, B, H, K>(
+            hidden,
+            d_logits,
+            grads.w2.as_array_mut(),
+            T::ONE,
+            false,
+        )
+        .is_some();
+        #[cfg(not(target_arch = "arm"))]
+        let done = false;
+        if !done {
+            kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
+        }
         sum_rows(d_logits, &mut grads.b2);
         kernels::common_rows::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
         for (d, &g) in d_hidden
@@ -986,11 +999,12 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             check_sgd_update(&[&[][..], b1, w2, b2], &others, lr)?;
             // On a Cortex-M, a full batch: the dense-row kernel, a row of `W1` at a time.
             #[cfg(target_arch = "arm")]
-            let done = kernels::cortex_m::tn_add_scaled::<T, B, D, H>(
+            let done = kernels::cortex_m::tn_rows::<T, B, D, H>(
                 batch.inputs(),
                 d_hidden,
                 self.w1.as_array_mut(),
                 -lr,
+                true,
             )
             .is_some();
             #[cfg(not(target_arch = "arm"))]
@@ -1012,12 +1026,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 penalty: T::ZERO,
             });
         }
-        kernels::common_rows::matmul_tn(
-            batch.inputs(),
-            d_hidden,
-            ws.grads.w1.as_array_mut(),
-            false,
-        );
+        grad_w1::<B, D, H, T>(batch.inputs(), d_hidden, ws.grads.w1.as_array_mut());
         let stats = self.finish_gradients(cfg, ws, loss)?;
         optimizer.update(self, &ws.grads)?;
         Ok(stats)
@@ -1137,6 +1146,20 @@ impl rand::TryRng for NoRandomness {
         dst.fill(0);
         Ok(())
     }
+}
+
+/// `dW1 = X^T dZ1` over the rows both have: on a Cortex-M with a full batch, the dense-row
+/// kernel a row of `dW1` at a time; else the portable product.
+fn grad_w1<const B: usize, const D: usize, const H: usize, T: Scalar>(
+    x: &[[T; D]],
+    d_hidden: &[[T; H]],
+    out: &mut [[T; H]; D],
+) {
+    #[cfg(target_arch = "arm")]
+    if kernels::cortex_m::tn_rows::<T, B, D, H>(x, d_hidden, out, T::ONE, false).is_some() {
+        return;
+    }
+    kernels::common_rows::matmul_tn(x, d_hidden, out, false);
 }
 
 /// Adds `bias` to every row.

@@ -193,7 +193,7 @@ fn miri_small_shapes() {
     check_tn::<3, 5, 17>();
 }
 
-/// `C += alpha A^T B` of `tn_add_scaled` against the definition: each sum over the rows in
+/// `C += alpha A^T B` and `C = A^T B` of `tn_rows` against the definition: each sum over the rows in
 /// order, then `c + alpha s`.
 fn check_tn<const R: usize, const M: usize, const N: usize>() {
     let mut s = (R * 10_000 + M * 100 + N) as u64;
@@ -221,18 +221,33 @@ fn check_tn<const R: usize, const M: usize, const N: usize>() {
             *w += alpha * (sum + 0.0);
         }
     }
-    assert!(super::tn_add_scaled::<f32, R, M, N>(&a, &b, &mut c, alpha).is_some());
+    let mut fresh = [[f32::NAN; N]; M];
+    assert!(super::tn_rows::<f32, R, M, N>(&a, &b, &mut fresh, 1.0, false).is_some());
+    for (p, row) in fresh.iter().enumerate() {
+        for (j, g) in row.iter().enumerate() {
+            let mut sum = 0.0f32;
+            for i in 0..R {
+                sum += a[i][p] * b[i][j];
+            }
+            let e = sum + 0.0;
+            assert!(
+                same(*g, e),
+                "tn overwrite {R}x{M}x{N}, ({p}, {j}): {g:e} != {e:e}"
+            );
+        }
+    }
+    assert!(super::tn_rows::<f32, R, M, N>(&a, &b, &mut c, alpha, true).is_some());
     for (p, (g, e)) in c.iter().zip(&want).enumerate() {
         for (j, (g, e)) in g.iter().zip(e).enumerate() {
             assert!(same(*g, *e), "tn {R}x{M}x{N}, ({p}, {j}): {g:e} != {e:e}");
         }
     }
     // Fewer rows than `R`: not served (the caller takes the portable path).
-    assert!(super::tn_add_scaled::<f32, R, M, N>(&a[1..], &b[1..], &mut c, alpha).is_none());
+    assert!(super::tn_rows::<f32, R, M, N>(&a[1..], &b[1..], &mut c, alpha, true).is_none());
 }
 
 #[test]
-fn tn_add_scaled_is_the_ordered_sum() {
+fn tn_rows_is_the_ordered_sum() {
     check_tn::<1, 1, 1>();
     check_tn::<8, 64, 32>();
     check_tn::<3, 5, 17>();
