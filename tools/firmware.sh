@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the firmware for the Cortex-M4F (QEMU mps2-an386) and the Cortex-M0 (QEMU microbit),
-# runs each image in QEMU, and prints the cost table of Mlp<64, 32, 10> f32 inference.
+# runs each image in QEMU, and prints the cost table of f32 inference for every shape listed
+# (instructions per inference and per multiply-add, sizes, stack), and of the MLPerf Tiny
+# autoencoder on the Cortex-M4F.
 #
 #   tools/firmware.sh            # from anywhere in the repository
 #
@@ -8,13 +10,23 @@
 # - `digits`: the main job's model (models/digits.bin) and the 64-32-10 model classify 40 test
 #   digits as the host does (exit status of the firmware);
 # - `train`: on-device SGD, loss going down, weights within tolerance of the host's;
-# - `kernel_check`: the Cortex-M inference kernel equals a plain reference bit for bit, for
-#   every output width it handles and inputs with zeros, infinities and NaN;
+# - `kernel_check`: the Cortex-M one-sample kernels (`Mlp::logits`, `Dense` through `Seq`)
+#   equal a plain reference bit for bit, for every row and column remainder and inputs with
+#   zeros, infinities and NaN;
+# - `cost`: Mlp<12,6,3>, <30,16,1>, <10,8,1>, <20,20,3>, <64,32,10> (random weights) give
+#   the host's logits bit for bit, the digits model the host's classes;
+# - `deep` (Cortex-M4F): the autoencoder 640-128x4-8-128x4-640, weights in flash, gives the
+#   host's 640 outputs bit for bit;
+# - `train_cost` (Cortex-M4F): training steps of Mlp<64, 32, 10> at B = 8 lower the loss;
+# - `minimal`: the project from zero of examples/firmware/README.md, verbatim, prints its class;
 # - `cost`, `digits` (inference) and `train` (the on-device training step: forward, backward,
 #   SGD update) are built with `panic-is-link-error`: they link only if no panic is reachable;
 #   `panic_probe`, which has one, must not link with it (negative control);
-# - `cost`: the numbers of the table, against the targets (<= 4,000 instructions per
-#   inference and <= 6 KiB of .text on the M4F, <= 512 B of stack, no heap).
+# - the numbers of the table, against the targets: instructions per multiply-add (one
+#   inference call / its multiply-adds) <= 1.5 on the M4F (<= 2.0 below 500 multiply-adds)
+#   and <= 100 on the M0 for every shape (not met for random weights yet: reported, and a
+#   regression past 170 fails); <= 6 KiB of .text on the M4F, <= 512 B of stack
+#   for the cost image, no heap.
 #
 # Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
 # qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
@@ -71,6 +83,15 @@ fi
 # From its own folder: the firmware's .cargo/config.toml (thumb target) must not apply.
 (cd "$ROOT/tools/train-small-digits" && cargo check --quiet </dev/null)
 
+step "the README's project from zero is src/bin/minimal.rs, verbatim"
+# The rust block after the marker line in examples/firmware/README.md.
+mkdir -p "$TARGET_DIR"
+awk '/^<!-- src\/bin\/minimal.rs -->$/ { m = 1; next } m == 1 && /^```rust$/ { m = 2; next }
+     m == 2 && /^```$/ { exit } m == 2 { print }' "$FW/README.md" >"$TARGET_DIR/readme_minimal.rs"
+diff -u "$FW/src/bin/minimal.rs" "$TARGET_DIR/readme_minimal.rs" \
+  || fail "examples/firmware/README.md's project from zero differs from src/bin/minimal.rs"
+echo "same"
+
 PLUGIN_DIR="$TARGET_DIR/qemu-insncount"
 mkdir -p "$PLUGIN_DIR"
 gcc -shared -fPIC -O2 -o "$PLUGIN_DIR/libinsncount.so" "$ROOT/tools/qemu-insncount/insncount.c"
@@ -90,14 +111,36 @@ run() {
     || fail "$2 on ${BOARD[$1]} exited with status $?"
 }
 
+# The shapes of the table (D_H_K) and their multiply-adds (D H + H K); `cost` has an
+# `infer_D_H_K` for each (and `infer_digits`, the digits model, Mlp<64, 32, 10>).
+SHAPES=(12_6_3 10_8_1 20_20_3 30_16_1 64_32_10 digits)
+declare -A MACS=([12_6_3]=90 [10_8_1]=88 [20_20_3]=460 [30_16_1]=496 [64_32_10]=2368 [digits]=2368)
+DEEP_MACS=$((640 * 128 + 3 * 128 * 128 + 128 * 8 + 8 * 128 + 3 * 128 * 128 + 128 * 640))
+
+# count TARGET ELF SYMBOL: sets COUNT to the mean instructions per call of SYMBOL.
+count() {
+  local out windows
+  # shellcheck disable=SC2086
+  out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
+    "$ROOT/tools/qemu-insncount/count-insns.sh" "$2" "$3" ${QEMU_ARGS[$1]} </dev/null 2>&1) \
+    || { printf '%s\n' "$out"; fail "$3 on ${BOARD[$1]}"; }
+  COUNT=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* per_window=\([0-9]*\).*/\1/p')
+  windows=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* windows=\([0-9]*\) .*/\1/p')
+  [ "${windows:-0}" -ge 1 ] || fail "the instruction counter saw no call of $3 on ${BOARD[$1]}"
+}
+
 declare -A TEXT RODATA DATA BSS INSNS STACK
 for target in "$M4F" "$M0"; do
   step "build for ${BOARD[$target]} ($target)"
   # The inference images and the training image: any reachable panic is a link error.
+  # The autoencoder (1 MiB of weights) and the measured training step of Mlp<64, 32, 10> at
+  # B = 8 (22.7 KB of static RAM) fit only the M4F board (the micro:bit: 256 KiB / 16 KiB).
+  deep=()
+  [ "$target" = "$M4F" ] && deep=(--bin deep --bin train_cost)
   cargo build --release --target "$target" --features panic-is-link-error \
-    --bin cost --bin digits --bin train </dev/null \
+    --bin cost --bin digits --bin train "${deep[@]}" </dev/null \
     || fail "panic-free build (inference and training) for $target (a link error naming error_a_panic_is_reachable_in_this_firmware means a panic is reachable)"
-  echo "cost, digits (inference) and train (training step) link with panic-is-link-error: no reachable panic"
+  echo "cost, digits${deep[*]:+, deep} (inference) and train${deep[*]:+, train_cost} (training step) link with panic-is-link-error: no reachable panic"
   mkdir -p "$TARGET_DIR"
   if cargo build --release --target "$target" --features panic-is-link-error --bin panic_probe \
     </dev/null >"$TARGET_DIR/panic_probe.log" 2>&1; then
@@ -106,7 +149,7 @@ for target in "$M4F" "$M0"; do
   grep -q error_a_panic_is_reachable_in_this_firmware "$TARGET_DIR/panic_probe.log" \
     || { cat "$TARGET_DIR/panic_probe.log"; fail "panic_probe failed to build for another reason"; }
   echo "panic_probe (a reachable panic) does not link with panic-is-link-error, as it must"
-  cargo build --release --target "$target" --bin kernel_check </dev/null
+  cargo build --release --target "$target" --bin kernel_check --bin minimal </dev/null
 
   step "digits on ${BOARD[$target]}"
   run "$target" digits
@@ -114,18 +157,20 @@ for target in "$M4F" "$M0"; do
   run "$target" train
   step "kernel_check on ${BOARD[$target]}"
   run "$target" kernel_check
+  step "minimal (the README's project from zero) on ${BOARD[$target]}"
+  out=$(run "$target" minimal)
+  printf '%s\n' "$out"
+  [ "$out" = "class 2" ] || fail "minimal on ${BOARD[$target]} printed '$out', not 'class 2'"
 
   step "cost on ${BOARD[$target]}"
-  elf="$TARGET_DIR/$target/release/cost"
-  # shellcheck disable=SC2086
-  out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
-    "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" infer ${QEMU_ARGS[$target]} </dev/null 2>&1) \
-    || { printf '%s\n' "$out"; fail "cost on ${BOARD[$target]}"; }
+  out=$(run "$target" cost)
   printf '%s\n' "$out"
-  INSNS[$target]=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* windows=\([0-9]*\) .*per_window=\([0-9]*\).*/\2/p')
-  windows=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* windows=\([0-9]*\) .*/\1/p')
-  [ "${windows:-0}" -ge 1 ] || fail "the instruction counter saw no call of infer"
   STACK[$target]=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+  elf="$TARGET_DIR/$target/release/cost"
+  for shape in "${SHAPES[@]}"; do
+    count "$target" "$elf" "infer_$shape"
+    INSNS[$target,$shape]=$COUNT
+  done
   sizes=$("$LLVM_SIZE" -A "$elf")
   section() { printf '%s\n' "$sizes" | awk -v s="$1" '$1 == s { print $2 }'; }
   TEXT[$target]=$(section .text)
@@ -136,28 +181,94 @@ for target in "$M4F" "$M0"; do
   if "$LLVM_OBJDUMP" -t "$elf" | grep -qE '__rust_alloc|__rg_alloc|__rust_no_alloc_shim'; then
     fail "the cost image of ${BOARD[$target]} links an allocator"
   fi
+
+  if [ "$target" = "$M4F" ]; then
+    step "deep (the autoencoder) on ${BOARD[$target]}"
+    out=$(run "$target" deep)
+    printf '%s\n' "$out"
+    DEEP_STACK=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+    elf="$TARGET_DIR/$target/release/deep"
+    count "$target" "$elf" infer_autoencoder
+    DEEP_INSNS=$COUNT
+    sizes=$("$LLVM_SIZE" -A "$elf")
+    DEEP_TEXT=$(section .text)
+    DEEP_RODATA=$(section .rodata)
+
+    step "train_cost (a training step of Mlp<64, 32, 10>, B = 8) on ${BOARD[$target]}"
+    out=$(run "$target" train_cost)
+    printf '%s\n' "$out"
+    TRAIN_STACK=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+    elf="$TARGET_DIR/$target/release/train_cost"
+    count "$target" "$elf" train_step_64_32_10
+    TRAIN_INSNS=$COUNT
+    sizes=$("$LLVM_SIZE" -A "$elf")
+    TRAIN_RAM=$(($(section .data) + $(section .bss)))
+  fi
 done
 
-step "cost of Mlp<64, 32, 10> f32 inference (tools/firmware.sh)"
-row() { printf '| %-46s | %10s | %10s | %-26s |\n' "$@"; }
-row "" "Cortex-M4F" "Cortex-M0" "target"
-row "----------------------------------------------" "----------" "----------" "--------------------------"
-row "instructions per inference (mean of 40 digits)" "${INSNS[$M4F]}" "${INSNS[$M0]}" "<= 4,000 (M4F)"
-row ".text, whole firmware (B)" "${TEXT[$M4F]}" "${TEXT[$M0]}" "<= 6,144 (M4F, same build)"
-row ".rodata (B; the model is 9,640 of it)" "${RODATA[$M4F]}" "${RODATA[$M0]}" ""
-row ".data (B)" "${DATA[$M4F]}" "${DATA[$M0]}" ""
-row ".bss (B)" "${BSS[$M4F]}" "${BSS[$M0]}" ""
-row "max stack, whole firmware (B)" "${STACK[$M4F]}" "${STACK[$M0]}" "<= 512"
-row "heap (B)" "0" "0" "0"
-
+step "cost of f32 inference (tools/firmware.sh)"
+# per_mac INSNS MACS: instructions per multiply-add, two decimals.
+per_mac() { awk -v i="$1" -v m="$2" 'BEGIN { printf "%.2f", i / m }'; }
+row() { printf '| %-34s | %7s | %10s | %6s | %10s | %6s |\n' "$@"; }
+row "f32 inference, one call" "MACs" "M4F insns" "/MAC" "M0 insns" "/MAC"
+row "----------------------------------" "------:" "---------:" "-----:" "---------:" "-----:"
 ok=true
+for shape in "${SHAPES[@]}"; do
+  m=${MACS[$shape]}
+  a=${INSNS[$M4F,$shape]}
+  b=${INSNS[$M0,$shape]}
+  if [ "$shape" = digits ]; then name="Mlp<64, 32, 10>, 40 test digits"; else
+    IFS=_ read -r d h k <<<"$shape"
+    name="Mlp<$d, $h, $k>, random weights"
+  fi
+  row "$name" "$m" "$a" "$(per_mac "$a" "$m")" "$b" "$(per_mac "$b" "$m")"
+  limit=150
+  [ "$m" -lt 500 ] && limit=200
+  if [ $((a * 100)) -gt $((limit * m)) ]; then
+    printf 'firmware: target missed: M4F %s: %s instructions per MAC > %s\n' "$name" \
+      "$(per_mac "$a" "$m")" "$(per_mac "$limit" 100)" >&2
+    ok=false
+  fi
+  # The M0 target (<= 100 per MAC) is not met yet for random weights (open work, see
+  # examples/firmware/README.md): said loudly, but only a regression past 170 fails.
+  if [ "$b" -gt $((100 * m)) ]; then
+    printf 'firmware: TARGET NOT MET (known, open): M0 %s: %s instructions per MAC > 100\n' \
+      "$name" "$(per_mac "$b" "$m")" >&2
+  fi
+  if [ "$b" -gt $((170 * m)) ]; then
+    printf 'firmware: regression: M0 %s: %s instructions per MAC > 170\n' "$name" \
+      "$(per_mac "$b" "$m")" >&2
+    ok=false
+  fi
+done
+row "autoencoder 640-128x4-8-128x4-640" "$DEEP_MACS" "$DEEP_INSNS" "$(per_mac "$DEEP_INSNS" "$DEEP_MACS")" "-" "-"
+if [ $((DEEP_INSNS * 100)) -gt $((150 * DEEP_MACS)) ]; then
+  printf 'firmware: target missed: M4F autoencoder: %s instructions per MAC > 1.50\n' \
+    "$(per_mac "$DEEP_INSNS" "$DEEP_MACS")" >&2
+  ok=false
+fi
+echo
+row2() { printf '| %-40s | %10s | %10s | %-14s |\n' "$@"; }
+row2 "image" "Cortex-M4F" "Cortex-M0" "target"
+row2 "----------------------------------------" "---------:" "---------:" "--------------"
+row2 "cost (all shapes): .text (B)" "${TEXT[$M4F]}" "${TEXT[$M0]}" "<= 6,144 (M4F)"
+row2 "cost: .rodata (B; the models and inputs)" "${RODATA[$M4F]}" "${RODATA[$M0]}" ""
+row2 "cost: .data / .bss (B)" "${DATA[$M4F]} / ${BSS[$M4F]}" "${DATA[$M0]} / ${BSS[$M0]}" ""
+row2 "cost: max stack (B)" "${STACK[$M4F]}" "${STACK[$M0]}" "<= 512"
+row2 "cost: heap (B)" "0" "0" "0"
+row2 "deep: .text (B)" "$DEEP_TEXT" "-" ""
+row2 "deep: .rodata, flash (B; weights file)" "$DEEP_RODATA" "-" "<= 4 MiB"
+row2 "deep: max stack (B)" "$DEEP_STACK" "-" ""
+row2 "train_cost: instructions per step" "$TRAIN_INSNS" "-" ""
+row2 "train_cost: static RAM, .data + .bss (B)" "$TRAIN_RAM" "-" ""
+row2 "train_cost: max stack (B)" "$TRAIN_STACK" "-" ""
+
 check() { # description, value, limit
   if [ -z "$2" ] || [ "$2" -gt "$3" ]; then
     printf 'firmware: target missed: %s = %s > %s\n' "$1" "${2:-?}" "$3" >&2
     ok=false
   fi
 }
-check "M4F instructions per inference" "${INSNS[$M4F]}" 4000
 check "M4F .text" "${TEXT[$M4F]}" 6144
 check "M4F max stack" "${STACK[$M4F]}" 512
 check "M0 max stack" "${STACK[$M0]}" 512

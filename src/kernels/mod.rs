@@ -350,7 +350,13 @@ mod shape {
     pub const NR1_32: usize = 64;
     pub const NR64: usize = 4;
     pub const NR1_64: usize = 32;
+    /// Four partial sums with `std`; without it, one, as on the small cores: every one-row
+    /// product then sums in order (`x_0 w_0j + x_1 w_1j + ...`), as the Cortex-M kernels
+    /// do, so a host's `no_std` build (`libm`) gives a device's bits for any shape.
+    #[cfg(feature = "std")]
     pub const KU1: usize = 4;
+    #[cfg(not(feature = "std"))]
+    pub const KU1: usize = 1;
     pub const LEN32: usize = 256 * NR32;
     pub const LEN64: usize = 256 * NR64;
 }

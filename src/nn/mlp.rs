@@ -713,12 +713,24 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
     /// `out = X W1 + b1` for the rows of `x`.
     fn hidden_pre_activation(&self, x: &[[T; D]], out: &mut [[T; H]]) {
+        // On a Cortex-M: the one-sample kernel, row by row (each sum in order, as the
+        // portable path's full row blocks).
+        #[cfg(target_arch = "arm")]
+        if kernels::cortex_m::dense_rows(x, self.w1.as_array(), self.b1.as_array(), out).is_some() {
+            return;
+        }
         kernels::common_rows::matmul(x, self.w1.as_array(), out, false);
         add_bias(out, &self.b1);
     }
 
     /// `out = A1 W2 + b2` for the rows of `hidden`.
     fn output_logits(&self, hidden: &[[T; H]], out: &mut [[T; K]]) {
+        #[cfg(target_arch = "arm")]
+        if kernels::cortex_m::dense_rows(hidden, self.w2.as_array(), self.b2.as_array(), out)
+            .is_some()
+        {
+            return;
+        }
         kernels::common_rows::matmul(hidden, self.w2.as_array(), out, false);
         add_bias(out, &self.b2);
     }
@@ -821,11 +833,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     ) -> Result<StepStats<T>> {
         let loss = self.backward_to_hidden(batch, cfg, ws)?;
         let n = batch.len();
-        kernels::common_rows::matmul_tn(
+        grad_w1::<B, D, H, T>(
             batch.inputs(),
             &ws.d_hidden.as_array()[..n],
             ws.grads.w1.as_array_mut(),
-            false,
         );
         self.finish_gradients(cfg, ws, loss)
     }
@@ -871,7 +882,21 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let d_hidden = &mut ws.d_hidden.as_array_mut()[..n];
         let grads = &mut ws.grads;
 
-        kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
+        // On a Cortex-M, a full batch: the dense-row kernel, a row of `dW2` at a time.
+        #[cfg(target_arch = "arm")]
+        let done = kernels::cortex_m::tn_rows::<T, B, H, K>(
+            hidden,
+            d_logits,
+            grads.w2.as_array_mut(),
+            T::ONE,
+            false,
+        )
+        .is_some();
+        #[cfg(not(target_arch = "arm"))]
+        let done = false;
+        if !done {
+            kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
+        }
         sum_rows(d_logits, &mut grads.b2);
         kernels::common_rows::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
         for (d, &g) in d_hidden
@@ -972,7 +997,26 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             ];
             let [_, b1, w2, b2] = self.tensors();
             check_sgd_update(&[&[][..], b1, w2, b2], &others, lr)?;
-            kernels::matmul_tn_add_scaled(batch.inputs(), d_hidden, self.w1.as_array_mut(), -lr);
+            // On a Cortex-M, a full batch: the dense-row kernel, a row of `W1` at a time.
+            #[cfg(target_arch = "arm")]
+            let done = kernels::cortex_m::tn_rows::<T, B, D, H>(
+                batch.inputs(),
+                d_hidden,
+                self.w1.as_array_mut(),
+                -lr,
+                true,
+            )
+            .is_some();
+            #[cfg(not(target_arch = "arm"))]
+            let done = false;
+            if !done {
+                kernels::matmul_tn_add_scaled(
+                    batch.inputs(),
+                    d_hidden,
+                    self.w1.as_array_mut(),
+                    -lr,
+                );
+            }
             let g = &ws.grads;
             sgd_update(self.b1.as_mut_slice(), g.b1.as_slice(), lr);
             sgd_update(self.w2.as_flattened_mut(), g.w2.as_flattened(), lr);
@@ -982,12 +1026,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 penalty: T::ZERO,
             });
         }
-        kernels::common_rows::matmul_tn(
-            batch.inputs(),
-            d_hidden,
-            ws.grads.w1.as_array_mut(),
-            false,
-        );
+        grad_w1::<B, D, H, T>(batch.inputs(), d_hidden, ws.grads.w1.as_array_mut());
         let stats = self.finish_gradients(cfg, ws, loss)?;
         optimizer.update(self, &ws.grads)?;
         Ok(stats)
@@ -1107,6 +1146,20 @@ impl rand::TryRng for NoRandomness {
         dst.fill(0);
         Ok(())
     }
+}
+
+/// `dW1 = X^T dZ1` over the rows both have: on a Cortex-M with a full batch, the dense-row
+/// kernel a row of `dW1` at a time; else the portable product.
+fn grad_w1<const B: usize, const D: usize, const H: usize, T: Scalar>(
+    x: &[[T; D]],
+    d_hidden: &[[T; H]],
+    out: &mut [[T; H]; D],
+) {
+    #[cfg(target_arch = "arm")]
+    if kernels::cortex_m::tn_rows::<T, B, D, H>(x, d_hidden, out, T::ONE, false).is_some() {
+        return;
+    }
+    kernels::common_rows::matmul_tn(x, d_hidden, out, false);
 }
 
 /// Adds `bias` to every row.

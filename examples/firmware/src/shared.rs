@@ -125,3 +125,117 @@ pub fn train(
     }
     Ok(())
 }
+
+/// `SplitMix64` for `const fn`s: the random networks and inputs of the cost table.
+const fn next_const(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A value in `[-1, 1)`, one in eight an exact `+0` or `-0`.
+#[must_use]
+pub const fn random_value(state: &mut u64) -> f32 {
+    let r = next_const(state);
+    match r % 16 {
+        0 => 0.0,
+        1 => -0.0,
+        _ => (r >> 40) as f32 * (2.0 / (1u64 << 24) as f32) - 1.0,
+    }
+}
+
+/// A random network, made at compile time (a `static` in flash), the same on the host.
+#[must_use]
+pub const fn random_net<const D: usize, const H: usize, const K: usize>(seed: u64) -> Mlp<D, H, K> {
+    let mut s = seed;
+    let mut w1 = [[0.0; H]; D];
+    let mut b1 = [0.0; H];
+    let mut w2 = [[0.0; K]; H];
+    let mut b2 = [0.0; K];
+    let mut i = 0;
+    while i < D * H {
+        w1[i / H][i % H] = random_value(&mut s);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < H {
+        b1[i] = random_value(&mut s) * 0.5;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < H * K {
+        w2[i / K][i % K] = random_value(&mut s);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < K {
+        b2[i] = random_value(&mut s);
+        i += 1;
+    }
+    Mlp::from_parts(
+        Matrix::from_array(w1),
+        ctensor::Vector::from_array(b1),
+        Matrix::from_array(w2),
+        ctensor::Vector::from_array(b2),
+    )
+}
+
+/// Inputs of each shape of the cost table.
+pub const SHAPE_INPUTS: usize = 8;
+
+/// Input number `n` of a shape of the cost table (random in `[-1, 1)` with exact zeros).
+#[must_use]
+pub const fn random_input<const D: usize>(seed: u64, n: usize) -> [f32; D] {
+    let mut s = seed ^ (n as u64).wrapping_mul(0x0123_4567_89AB_CDEF);
+    let mut x = [0.0; D];
+    let mut i = 0;
+    while i < D {
+        x[i] = random_value(&mut s);
+        i += 1;
+    }
+    x
+}
+
+/// The seed of the random network `Mlp<D, H, K>` of the cost table.
+#[must_use]
+pub const fn shape_seed(d: usize, h: usize, k: usize) -> u64 {
+    (d * 10_000 + h * 100 + k) as u64
+}
+
+/// Calls `$m!(D, H, K, name)` for each shape of the cost table (besides the digits model).
+#[macro_export]
+macro_rules! cost_shapes {
+    ($m:ident) => {
+        $m!(12, 6, 3, SHAPE_12_6_3);
+        $m!(30, 16, 1, SHAPE_30_16_1);
+        $m!(10, 8, 1, SHAPE_10_8_1);
+        $m!(20, 20, 3, SHAPE_20_20_3);
+        $m!(64, 32, 10, SHAPE_64_32_10);
+    };
+}
+
+ctensor::network! {
+    /// The MLPerf Tiny anomaly-detection autoencoder (ToyADMOS): 640 inputs, four hidden
+    /// layers of 128, a bottleneck of 8, four of 128, 640 outputs; ReLU after every layer
+    /// but the last (the benchmark's batch normalizations fold into the dense layers).
+    /// About 1 MiB of `f32` weights: a `static` in the Cortex-M4F board's 4 MiB of flash.
+    pub type Autoencoder = [
+        ctensor::Dense<640, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 8>, ctensor::Relu<8>,
+        ctensor::Dense<8, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 128>, ctensor::Relu<128>,
+        ctensor::Dense<128, 640>,
+    ];
+}
+
+/// Seed of the autoencoder's Glorot weights (made by `build.rs`) and of its inputs.
+pub const AE_SEED: u64 = 0x000A_E640_0008;
+/// Inputs run through the autoencoder on the device.
+pub const AE_INPUTS: usize = 2;

@@ -92,6 +92,12 @@ impl<const I: usize, const O: usize, T: Scalar> Forward for Dense<I, O, T> {
     #[inline]
     fn forward<const B: usize>(&self, x: &[[T; I]], y: &mut [[T; O]], (): &mut ()) {
         assert!(x.len() <= B, "more rows than the batch size");
+        // On a Cortex-M: the one-sample kernel, row by row (each sum in order, as the
+        // portable path's full row blocks and one-row products).
+        #[cfg(target_arch = "arm")]
+        if kernels::cortex_m::dense_rows(x, self.w.as_array(), self.b.as_array(), y).is_some() {
+            return;
+        }
         kernels::matmul(x, self.w.as_array(), y, false);
         for row in y {
             for (v, &b) in row.iter_mut().zip(self.b.iter()) {
