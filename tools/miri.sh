@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs tests/miri_kernels.rs (every path of the matrix kernels, src/kernels/) under Miri, in
-# two configurations, concurrently (Miri runs one test at a time on one core):
+# two configurations, and the Cortex-M0 kernels' Miri test (`--lib
+# kernels::cortex_m::tests::miri`: the Cortex-M4F's are `asm!`, which Miri cannot run), all
+# concurrently (Miri runs one test at a time on one core):
 # - portable: default flags. Miri reports no AVX2, so the dispatch takes the portable path;
 # - avx2: RUSTFLAGS="-C target-feature=+avx2,+fma". `is_x86_feature_detected!` is then true at
 #   compile time, so the dispatch takes the AVX2 + FMA kernel of src/kernels/x86.rs, and Miri
@@ -51,30 +53,34 @@ LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 start=$SECONDS
 
-# run NAME TARGET_DIR RUSTFLAGS: one configuration, in the background, into $LOGS/NAME.log.
+# run NAME TARGET_DIR RUSTFLAGS TEST_ARGS...: one configuration, in the background, into
+# $LOGS/NAME.log.
 run() {
   (
     t0=$SECONDS
     status=0
     CARGO_TARGET_DIR="$2" RUSTFLAGS="$3" \
-      cargo +nightly miri test --test miri_kernels </dev/null >"$LOGS/$1.log" 2>&1 || status=$?
+      cargo +nightly miri test "${@:4}" </dev/null >"$LOGS/$1.log" 2>&1 || status=$?
     echo "miri: $1: exit status $status after $((SECONDS - t0)) s" >>"$LOGS/$1.log"
     exit "$status"
   ) &
 }
 
-run portable "$BASE" ""
+run portable "$BASE" "" --test miri_kernels
 pid_portable=$!
-run avx2 "$BASE/miri-avx2" "-C target-feature=+avx2,+fma"
+run avx2 "$BASE/miri-avx2" "-C target-feature=+avx2,+fma" --test miri_kernels
 pid_avx2=$!
+run cortex_m "$BASE/miri-cortex-m" "" --lib kernels::cortex_m::tests::miri
+pid_cortex_m=$!
 
 ok=true
-for name in portable avx2; do
+for name in portable avx2 cortex_m; do
   pid_var="pid_$name"
   if ! wait "${!pid_var}"; then ok=false; fi
   case $name in
     portable) what='default flags: the dispatch takes the portable path' ;;
     avx2) what='RUSTFLAGS="-C target-feature=+avx2,+fma": the dispatch takes the AVX2 + FMA path' ;;
+    cortex_m) what='the Cortex-M0 kernels (built for the host in tests): every remainder, small shapes' ;;
   esac
   printf '\n=== miri: %s (%s)\n' "$name" "$what"
   # Compilation noise out; the test lines, any Miri error and the summary in.
@@ -84,6 +90,6 @@ for name in portable avx2; do
     ok=false
   fi
 done
-printf '\nmiri: both configurations took %d s\n' "$((SECONDS - start))"
+printf '\nmiri: the three configurations took %d s\n' "$((SECONDS - start))"
 $ok || { echo "miri: FAILED" >&2; exit 1; }
-echo "miri: all kernel paths passed under Miri (portable and AVX2 + FMA)"
+echo "miri: all kernel paths passed under Miri (portable, AVX2 + FMA, Cortex-M0 on the host)"
