@@ -113,7 +113,7 @@ fn reference<L: Forward + Params<Scalar = f64>>(
                     }
                 }
             }
-            LayerKind::Unknown(_) => unreachable!(),
+            LayerKind::DenseI8 | LayerKind::ReluI8 | LayerKind::Unknown(_) => unreachable!(),
         }
     }
     (rows, relu_inputs)

@@ -63,6 +63,7 @@ mod block;
 /// One-sample inference on Cortex-M (the hook is in `Mlp::logits`; also built for tests).
 #[cfg(any(test, target_arch = "arm"))]
 pub(crate) mod cortex_m;
+pub mod int8;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
 

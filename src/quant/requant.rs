@@ -46,7 +46,7 @@ use crate::{Error, Result};
 /// assert_eq!(m.to_f64(), 0.75);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, bytemuck_derive::Zeroable)]
 pub struct QuantizedMultiplier {
     /// The Q31 multiplier: in `[2^30, 2^31)`, or 0 for `M = 0`.
     pub multiplier: i32,
