@@ -236,3 +236,24 @@ fn ptq_fuses_relu_and_refuses_bad_calibration() {
     let z = Mlp::<4, 6, 3>::zeros().quantize(&[[1.0; 4]]).unwrap();
     assert_eq!(z.predict(&[0.5; 4]).unwrap(), [0.0; 3]);
 }
+
+#[test]
+fn ptq_of_a_channel_with_tiny_weights_and_a_large_bias() {
+    // A unit that L2 switched off: weights ~1e-20, bias 1. At s_w = max|w| / 127 the bias
+    // would be ~1e20 in int32; the weight scale grows instead.
+    let mut layer = Dense::<3, 2>::zeros();
+    layer.w = ctensor::Matrix::from_array([[1e-20, 0.5], [-1e-20, 0.25], [0.0, -1.0]]);
+    layer.b = ctensor::Vector::from_array([1.0, 0.0]);
+    let net = Seq::new((layer,));
+    let rows = [[1.0, 0.0, 0.5], [0.0, 1.0, -1.0], [-1.0, -1.0, 1.0]];
+    let q = net.quantize(&rows).unwrap();
+    q.layers.0.validate().unwrap();
+    for x in &rows {
+        let (f, i) = (net.logits(x), q.predict(x).unwrap());
+        let step = q.layers.0.output.scale;
+        assert!(
+            (f[0] - i[0]).abs() <= step && (f[1] - i[1]).abs() <= 2.0 * step,
+            "{f:?} {i:?}"
+        );
+    }
+}

@@ -3,13 +3,11 @@
 use crate::kernels::int8::{Requant, dense_row};
 use crate::nn::arch::{Arch, LayerKind, LayerSpec};
 use crate::nn::layer::{Forward, Zeros};
+use crate::quant::check::{WEIGHT_MIN, check_channel, check_layer};
 use crate::quant::layer::QLayer;
 use crate::quant::params::QuantParams;
 use crate::quant::requant::{QuantizedMultiplier, quantize_multiplier};
 use crate::{Error, Result};
-
-/// The largest magnitude of one product `w x`: `|w| <= 127`, `|x| <= 128`.
-const MAX_PRODUCT: i64 = 127 * 128;
 
 /// An int8 dense layer with `I` inputs and `O` outputs, TFLite's scheme:
 ///
@@ -153,28 +151,18 @@ impl<const I: usize, const O: usize> QDense<I, O> {
             what,
             channel,
         };
-        for p in [self.input, self.output] {
-            QuantParams::new(p.scale, p.zero_point).map_err(|_| bad("input/output scale", 0))?;
-        }
-        if self.act_min != -128 && self.act_min != self.output.zero_point {
-            return Err(bad("act_min (not -128 nor the output zero point)", 0));
+        let (sx, sy) = (self.input.scale, self.output.scale);
+        if let Some(what) = check_layer(sx, sy, self.output.zero_point, self.act_min) {
+            return Err(bad(what, 0));
         }
         for o in 0..O {
-            if !(self.w_scale[o] > 0.0 && self.w_scale[o] <= f32::MAX) {
-                return Err(bad("weight scale (not finite and > 0)", o));
+            if let Some(what) =
+                check_channel(sx, sy, self.w_scale[o], self.multiplier[o], self.bias[o], I)
+            {
+                return Err(bad(what, o));
             }
             if self.w[o].contains(&-128) {
-                return Err(bad("weight (-128, outside [-127, 127])", o));
-            }
-            if self.expected_multiplier(o) != Ok(self.multiplier[o]) {
-                return Err(bad(
-                    "multiplier (not quantize_multiplier(s_x s_w / s_y))",
-                    o,
-                ));
-            }
-            let products = MAX_PRODUCT.saturating_mul(i64::try_from(I).unwrap_or(i64::MAX));
-            if i64::from(self.bias[o]).abs().saturating_add(products) > i64::from(i32::MAX) {
-                return Err(bad("bias (an accumulator could overflow i32)", o));
+                return Err(bad(WEIGHT_MIN, o));
             }
         }
         Ok(())
@@ -238,5 +226,15 @@ impl<const I: usize, const O: usize> QLayer for QDense<I, O> {
 
     fn output_params(&self) -> QuantParams {
         self.output
+    }
+
+    fn write_records(&self, out: &mut [u8]) -> usize {
+        self.write_le(out)
+    }
+
+    fn read_records(&mut self, bytes: &[u8]) -> usize {
+        let mut at = 0;
+        *self = Self::read_le_const(bytes, &mut at);
+        at
     }
 }

@@ -21,10 +21,23 @@ pub trait QLayer: Forward {
     fn input_params(&self) -> QuantParams;
     /// The quantization of the last layer's output.
     fn output_params(&self) -> QuantParams;
+    /// Writes this layer's (or chain's) records of the int8 weights file (see
+    /// [`io::int8`](crate::io::int8)) at the start of `out`; returns the bytes written.
+    ///
+    /// # Panics
+    /// If `out` is shorter than the records.
+    fn write_records(&self, out: &mut [u8]) -> usize;
+    /// Reads this layer's (or chain's) records from the start of `bytes`, which a weights
+    /// file check has accepted; returns the bytes read.
+    ///
+    /// # Panics
+    /// If `bytes` is shorter than the records.
+    fn read_records(&mut self, bytes: &[u8]) -> usize;
 }
 
 macro_rules! tuple_qlayer {
     ($F:ident $f:tt $(, $L:ident $i:tt)*; $Z:tt) => {
+        #[allow(unused_mut)]
         impl<$F: QLayer $(, $L: QLayer)*> QLayer for ($F, $($L,)*)
         where
             ($F, $($L,)*): Forward,
@@ -35,6 +48,18 @@ macro_rules! tuple_qlayer {
 
             fn output_params(&self) -> QuantParams {
                 self.$Z.output_params()
+            }
+
+            fn write_records(&self, out: &mut [u8]) -> usize {
+                let mut at = self.$f.write_records(out);
+                $(at += self.$i.write_records(&mut out[at..]);)*
+                at
+            }
+
+            fn read_records(&mut self, bytes: &[u8]) -> usize {
+                let mut at = self.$f.read_records(bytes);
+                $(at += self.$i.read_records(&bytes[at..]);)*
+                at
             }
         }
     };

@@ -17,12 +17,14 @@
 //!   `[i8; N]` rows: they chain as tuples like the float layers);
 //! - [`QSeq`]: an int8 network of any depth;
 //! - `ptq` (feature `alloc`): post-training quantization, `Seq::quantize`, `Mlp::quantize`.
+mod check;
 mod dense;
 mod layer;
 mod net;
 mod params;
 #[cfg(feature = "alloc")]
 pub mod ptq;
+mod records;
 mod relu;
 pub mod requant;
 
@@ -32,4 +34,5 @@ pub use net::QSeq;
 pub use params::QuantParams;
 #[cfg(feature = "alloc")]
 pub use ptq::{Calibration, QMlp, Quantize};
+pub use records::record_len;
 pub use relu::QRelu;

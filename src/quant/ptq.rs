@@ -12,7 +12,9 @@
 //! `[0, max]`, zero point -128) and gets the ReLU as its clamp's lower bound (`act_min`), as
 //! TFLite fuses it; the [`QRelu`] that follows then changes nothing. Weights: per output
 //! channel, `s_w = max |w| / 127`, `q = round(w / s_w)` (ties away from zero); biases:
-//! `round(b / (s_x s_w))`, minus `z_x sum q` (folded).
+//! `round(b / (s_x s_w))`, minus `z_x sum q` (folded). A channel whose weights are so small
+//! that its bias would not fit in int32 at scale `s_x s_w` (a unit that L2 switched off)
+//! gets a larger `s_w` instead, as in TFLite's converter.
 
 use alloc::vec::Vec;
 
@@ -113,8 +115,18 @@ impl<const I: usize, const O: usize, T: Scalar> Quantize for Dense<I, O, T> {
             let wmax = (0..I)
                 .map(|i| self.w[(i, o)].as_f64().abs())
                 .fold(0.0, f64::max);
-            let s_w = (wmax / 127.0) as f32;
-            // All-zero (or subnormal) weights: any scale gives q = 0.
+            // The bias must fit in int32 at scale s_x s_w, with room for the folded
+            // `-z_x sum q` and the accumulator (each up to 127 128 I): for a channel of tiny
+            // weights and a large bias, the weight scale grows (TFLite's converter does the
+            // same), at the cost of the precision of those tiny weights.
+            let room = (f64::from(i32::MAX) - 2.0 * 127.0 * 128.0 * I as f64) / 2.0;
+            let for_bias = if room > 0.0 {
+                self.b[o].as_f64().abs() / (s_x * room)
+            } else {
+                0.0
+            };
+            let s_w = (wmax / 127.0).max(for_bias) as f32;
+            // All-zero (or subnormal) weights and bias: any scale gives q = 0.
             let s_w = if s_w > 0.0 && s_w.is_finite() {
                 s_w
             } else {

@@ -78,4 +78,14 @@ impl<const N: usize> QLayer for QRelu<N> {
     fn output_params(&self) -> QuantParams {
         self.params
     }
+
+    fn write_records(&self, out: &mut [u8]) -> usize {
+        self.write_le(out)
+    }
+
+    fn read_records(&mut self, bytes: &[u8]) -> usize {
+        let mut at = 0;
+        *self = Self::read_le_const(bytes, &mut at);
+        at
+    }
 }
