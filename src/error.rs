@@ -275,6 +275,7 @@ fn scalar_tag_name(tag: u8) -> &'static str {
     match tag {
         1 => "f32",
         2 => "f64",
+        3 => "i8",
         _ => "an unknown scalar type",
     }
 }

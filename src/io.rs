@@ -104,6 +104,7 @@ mod file;
 
 mod check;
 mod decode;
+pub mod int8;
 mod seq;
 mod seq_check;
 pub mod seq_const;

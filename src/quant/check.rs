@@ -65,3 +65,12 @@ pub(crate) const fn check_channel(
 
 /// What is wrong with a weight of `-128` (outside `[-127, 127]`).
 pub(crate) const WEIGHT_MIN: &str = "weight (-128, outside [-127, 127])";
+
+/// A ReLU's record: its scale.
+pub(crate) const fn check_relu(scale: f32) -> Option<&'static str> {
+    if scale_ok(scale) {
+        None
+    } else {
+        Some("scale (not finite and > 0)")
+    }
+}

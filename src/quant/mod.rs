@@ -17,14 +17,14 @@
 //!   `[i8; N]` rows: they chain as tuples like the float layers);
 //! - [`QSeq`]: an int8 network of any depth;
 //! - `ptq` (feature `alloc`): post-training quantization, `Seq::quantize`, `Mlp::quantize`.
-mod check;
+pub(crate) mod check;
 mod dense;
 mod layer;
 mod net;
 mod params;
 #[cfg(feature = "alloc")]
 pub mod ptq;
-mod records;
+pub(crate) mod records;
 mod relu;
 pub mod requant;
 
