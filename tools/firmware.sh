@@ -163,3 +163,51 @@ check "M4F max stack" "${STACK[$M4F]}" 512
 check "M0 max stack" "${STACK[$M0]}" 512
 $ok || fail "cost targets"
 step "all firmware checks passed"
+
+# ==== int8 inference (issue 11) ====================================================== #
+# A separate block, additive: the firmware's Mlp<64, 32, 10> quantized on the host
+# (examples/firmware/models/digits-64-32-10-int8.bin, from tests/int8_digits.rs) runs on
+# both boards (int8_cost, built with panic-is-link-error); the CRC-32 of its int8 logits on
+# the 40 embedded digits must equal the host's (bit-identity); prints instructions per
+# inference and per multiply-add, flash and stack next to the f32 numbers above.
+step "int8: host reference (tests/int8_digits.rs)"
+host_crc=$(cd "$ROOT" && cargo test --quiet --test int8_digits -- --nocapture </dev/null 2>&1 \
+  | sed -n 's/.*int8 logits crc32 \(0x[0-9a-f]*\).*/\1/p')
+[ -n "$host_crc" ] || fail "int8: no host CRC from tests/int8_digits.rs"
+echo "host int8 logits crc32 $host_crc"
+INT8_MACS=$((64 * 32 + 32 * 10))
+declare -A I8_INSNS I8_TEXT I8_RODATA I8_STACK
+for target in "$M4F" "$M0"; do
+  step "int8_cost on ${BOARD[$target]}"
+  cargo build --release --target "$target" --features panic-is-link-error --bin int8_cost </dev/null \
+    || fail "int8_cost panic-free build for $target"
+  elf="$TARGET_DIR/$target/release/int8_cost"
+  # shellcheck disable=SC2086
+  out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
+    "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" infer_int8 ${QEMU_ARGS[$target]} </dev/null 2>&1) \
+    || { printf '%s\n' "$out"; fail "int8_cost on ${BOARD[$target]}"; }
+  printf '%s\n' "$out"
+  dev_crc=$(printf '%s\n' "$out" | sed -n 's/.*int8 logits crc32 \(0x[0-9a-f]*\).*/\1/p')
+  [ "$dev_crc" = "$host_crc" ] || fail "int8 logits on ${BOARD[$target]} ($dev_crc) differ from the host's ($host_crc)"
+  echo "int8 logits on ${BOARD[$target]} are bit-identical to the host's"
+  I8_INSNS[$target]=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* per_window=\([0-9]*\).*/\1/p')
+  I8_STACK[$target]=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+  sizes=$("$LLVM_SIZE" -A "$elf")
+  I8_TEXT[$target]=$(printf '%s\n' "$sizes" | awk '$1 == ".text" { print $2 }')
+  I8_RODATA[$target]=$(printf '%s\n' "$sizes" | awk '$1 == ".rodata" { print $2 }')
+done
+per_mac() { awk -v n="$1" -v m="$INT8_MACS" 'BEGIN { printf "%.2f", n / m }'; }
+step "int8 vs f32, Mlp<64, 32, 10> ($INT8_MACS multiply-adds; tools/firmware.sh)"
+row "" "Cortex-M4F" "Cortex-M0" ""
+row "----------------------------------------------" "----------" "----------" "--------------------------"
+row "f32: instructions per inference" "${INSNS[$M4F]}" "${INSNS[$M0]}" ""
+row "int8: instructions per inference" "${I8_INSNS[$M4F]}" "${I8_INSNS[$M0]}" ""
+row "f32: instructions per multiply-add" "$(per_mac "${INSNS[$M4F]}")" "$(per_mac "${INSNS[$M0]}")" ""
+row "int8: instructions per multiply-add" "$(per_mac "${I8_INSNS[$M4F]}")" "$(per_mac "${I8_INSNS[$M0]}")" "issue 11: <= 1.5 / <= 5"
+row "f32 model in flash (B)" "9640" "9640" ""
+row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-int8.bin")" "" ""
+row "f32 image: .text / .rodata (B)" "${TEXT[$M4F]} / ${RODATA[$M4F]}" "${TEXT[$M0]} / ${RODATA[$M0]}" ""
+row "int8 image: .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
+row "max stack (B): f32 / int8" "${STACK[$M4F]} / ${I8_STACK[$M4F]}" "${STACK[$M0]} / ${I8_STACK[$M0]}" ""
+step "int8 firmware checks passed"
+# ==== end of the int8 block (issue 11) =============================================== #

@@ -86,6 +86,11 @@ impl<const O: usize> Requant<'_, O> {
 
 /// One row through an int8 dense layer on the portable path (see the [module](self)).
 ///
+/// Output channels go in groups (four, two on a Cortex-M0): each input value is loaded once
+/// for the group's dot products, with independent accumulators; the remaining channels one
+/// at a time. Integer sums are exact, so
+/// the grouping does not change any bit.
+///
 /// # Examples
 /// ```
 /// use ctensor::kernels::int8::{Requant, dense_row};
@@ -105,7 +110,61 @@ pub fn dense_row<const I: usize, const O: usize>(
     r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
-    for (((yo, wo), &b), &m) in y.iter_mut().zip(w).zip(r.bias).zip(r.multiplier) {
+    // `as_chunks`: groups of G and the rest, with no bounds check and no panic path.
+    let (wg, w_rest) = w.as_chunks::<G>();
+    let (yg, y_rest) = y.as_chunks_mut::<G>();
+    let (bg, b_rest) = r.bias.as_chunks::<G>();
+    let (mg, m_rest) = r.multiplier.as_chunks::<G>();
+    for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
+        let d = dot_group(x, g);
+        for (((yo, d), &b), &m) in yg.iter_mut().zip(d).zip(bg).zip(mg) {
+            *yo = r.finish(b, m, d);
+        }
+    }
+    for (((wo, yo), &b), &m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
         *yo = r.finish(b, m, dot(x, wo));
     }
+}
+
+/// Output channels per group: 4 (each input load serves four multiply-adds), except on
+/// ARMv6-M (Cortex-M0, recognized by its lack of 32-bit atomics), where the `asm!` kernel
+/// (`int8_cortex_m.rs`) has low registers for two weight rows only.
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+const G: usize = 4;
+/// See above: 2 on ARMv6-M.
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+const G: usize = 2;
+
+/// `G` dot products of `x` with the rows of `g`, sharing each load of `x`.
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+#[inline]
+fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
+    dot4(x, g)
+}
+
+/// `G` dot products of `x` with the rows of `g`: on ARMv6-M, the `asm!` loop of
+/// `int8_cortex_m.rs`.
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+#[inline]
+fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 2]) -> [i32; 2] {
+    super::int8_cortex_m::dot2(x, &g[0], &g[1])
+}
+
+/// Four dot products of `x` with the rows of `g`, sharing each load of `x`.
+#[cfg_attr(
+    all(target_arch = "arm", not(target_has_atomic = "32")),
+    allow(dead_code)
+)]
+#[inline]
+fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
+    let [g0, g1, g2, g3] = g;
+    let mut acc = [0_i32; 4];
+    for ((((&xi, &w0), &w1), &w2), &w3) in x.iter().zip(g0).zip(g1).zip(g2).zip(g3) {
+        let xi = i32::from(xi);
+        acc[0] = acc[0].wrapping_add(xi * i32::from(w0));
+        acc[1] = acc[1].wrapping_add(xi * i32::from(w1));
+        acc[2] = acc[2].wrapping_add(xi * i32::from(w2));
+        acc[3] = acc[3].wrapping_add(xi * i32::from(w3));
+    }
+    acc
 }

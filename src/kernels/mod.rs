@@ -64,6 +64,9 @@ mod block;
 #[cfg(any(test, target_arch = "arm"))]
 pub(crate) mod cortex_m;
 pub mod int8;
+/// The Cortex-M0 int8 kernel (`asm!`, ARMv6-M only).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod int8_cortex_m;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
 
