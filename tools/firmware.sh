@@ -168,8 +168,10 @@ step "all firmware checks passed"
 # A separate block, additive: the firmware's Mlp<64, 32, 10> quantized on the host
 # (examples/firmware/models/digits-64-32-10-int8.bin, from tests/int8_digits.rs) runs on
 # both boards (int8_cost, built with panic-is-link-error); the CRC-32 of its int8 logits on
-# the 40 embedded digits must equal the host's (bit-identity); prints instructions per
-# inference and per multiply-add, flash and stack next to the f32 numbers above.
+# the 40 embedded digits must equal the host's (bit-identity); int8_kernel_check compares
+# the board's int8 kernel (M4: SMLAD asm; M0: Thumb-1 asm) with a plain reference on input
+# and output widths of every remainder; prints instructions per inference and per
+# multiply-add, flash and stack next to the f32 numbers above.
 step "int8: host reference (tests/int8_digits.rs)"
 host_crc=$(cd "$ROOT" && cargo test --quiet --test int8_digits -- --nocapture </dev/null 2>&1 \
   | sed -n 's/.*int8 logits crc32 \(0x[0-9a-f]*\).*/\1/p')
@@ -181,6 +183,9 @@ for target in "$M4F" "$M0"; do
   step "int8_cost on ${BOARD[$target]}"
   cargo build --release --target "$target" --features panic-is-link-error --bin int8_cost </dev/null \
     || fail "int8_cost panic-free build for $target"
+  cargo build --release --target "$target" --bin int8_kernel_check </dev/null
+  step "int8_kernel_check on ${BOARD[$target]} (the target's int8 kernel vs a plain reference, every remainder)"
+  run "$target" int8_kernel_check
   elf="$TARGET_DIR/$target/release/int8_cost"
   # shellcheck disable=SC2086
   out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \

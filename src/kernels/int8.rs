@@ -139,6 +139,10 @@ const G: usize = 2;
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline]
 fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    if const { super::int8_cortex_m4::fits(I) } {
+        return super::int8_cortex_m4::dot4(x, g);
+    }
     dot4(x, g)
 }
 

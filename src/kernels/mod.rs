@@ -67,6 +67,9 @@ pub mod int8;
 /// The Cortex-M0 int8 kernel (`asm!`, ARMv6-M only).
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 mod int8_cortex_m;
+/// The Cortex-M4 int8 kernel (`asm!`, `SMLAD`; the `eabihf` Cortex-M target only).
+#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+mod int8_cortex_m4;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
 
