@@ -252,3 +252,43 @@ static FLASH: Net = match qseq_from_bytes_const!(
 fn committed_file_decodes_at_compile_time() {
     assert_eq!(FLASH, trained());
 }
+
+#[test]
+fn networks_with_dropout_layers_quantize_and_round_trip() {
+    use ctensor::DropoutLayer;
+    use ctensor::quant::QDropout;
+    type Net = ctensor::Seq<(Dense<6, 9>, Relu<9>, DropoutLayer<9>, Dense<9, 4>)>;
+    let mut rng = StdRng::seed_from_u64(21);
+    let net = Net::glorot(&mut rng);
+    let rows: Vec<[f32; 6]> = (0..60)
+        .map(|_| core::array::from_fn(|_| rng.random_range(-1.0..1.0)))
+        .collect();
+    let q = net.quantize(&rows).unwrap();
+    assert_eq!(q.layers.2, QDropout::new(q.layers.1.params));
+    let bytes = q.to_vec().unwrap();
+    let decoded =
+        qseq_from_bytes_const!(&bytes => [QDense<6, 9>, QRelu<9>, QDropout<9>, QDense<9, 4>])
+            .unwrap();
+    assert_eq!(decoded, q);
+    let mut agree = 0;
+    for x in &rows {
+        agree += usize::from(net.classify(x).unwrap() == q.classify(x).unwrap());
+    }
+    assert!(agree >= 55, "{agree} of 60");
+    // A changed dropout record is refused as the ReLU's would be.
+    let at = 12 + 12 * 4 + (12 + 16 * 9 + 54) + 8 + 5;
+    let mut bad = bytes.clone();
+    bad[at] = 1;
+    let end = bad.len() - 4;
+    let crc = crc32(&bad[..end]);
+    bad[end..].copy_from_slice(&crc.to_le_bytes());
+    assert_eq!(
+        QSeq::<(QDense<6, 9>, QRelu<9>, QDropout<9>, QDense<9, 4>)>::validate_bytes(&bad)
+            .unwrap_err(),
+        Error::InvalidQuantizedLayer {
+            layer: 2,
+            what: "reserved byte (not 0)",
+            channel: 0
+        }
+    );
+}

@@ -14,7 +14,7 @@
 //!                  output zero point (i8), act_min (i8), reserved (u8, 0); then per output
 //!                  channel: weight scale (f32), bias (i32), multiplier (i32), shift (i32);
 //!                  then the O x I weights (i8), output channel by output channel
-//!                QRelu<N>: scale (f32), zero point (i8), 3 reserved bytes (0)
+//!                QRelu<N>, QDropout<N>: scale (f32), zero point (i8), 3 reserved bytes (0)
 //!    end      4  CRC-32 of everything before it
 //! ```
 //!
@@ -117,7 +117,7 @@ const fn check_records(bytes: &[u8], start: usize, arch: &Arch) -> Result<()> {
                 }
                 ((sx.to_bits(), zx), (sy.to_bits(), zy))
             }
-            LayerKind::ReluI8 => {
+            LayerKind::ReluI8 | LayerKind::DropoutI8 => {
                 let s = read_f32(bytes, at);
                 if bytes[at + 5] != 0 || bytes[at + 6] != 0 || bytes[at + 7] != 0 {
                     return Err(bad(layer, "reserved byte (not 0)", 0));
@@ -151,7 +151,8 @@ const fn check_records(bytes: &[u8], start: usize, arch: &Arch) -> Result<()> {
 
 impl<L: QLayer> QSeq<L> {
     /// The exact length in bytes of this network's weights file: `12 + 12 LAYERS`, the
-    /// layers' records (a `QDense<I, O>`: `12 + 16 O + I O`; a `QRelu`: 8), and 4.
+    /// layers' records (a `QDense<I, O>`: `12 + 16 O + I O`; a `QRelu` or `QDropout`: 8),
+    /// and 4.
     ///
     /// # Examples
     /// ```

@@ -38,6 +38,8 @@ pub enum LayerKind {
     DenseI8,
     /// [`QRelu`](crate::quant::QRelu): an int8 ReLU (code 5).
     ReluI8,
+    /// [`QDropout`](crate::quant::QDropout): an int8 dropout layer, identity (code 6).
+    DropoutI8,
     /// A code this build does not know (read from a file).
     Unknown(u32),
 }
@@ -57,6 +59,7 @@ impl LayerKind {
             LayerKind::Dropout => 3,
             LayerKind::DenseI8 => 4,
             LayerKind::ReluI8 => 5,
+            LayerKind::DropoutI8 => 6,
             LayerKind::Unknown(code) => code,
         }
     }
@@ -76,6 +79,7 @@ impl LayerKind {
             3 => LayerKind::Dropout,
             4 => LayerKind::DenseI8,
             5 => LayerKind::ReluI8,
+            6 => LayerKind::DropoutI8,
             other => LayerKind::Unknown(other),
         }
     }
@@ -175,6 +179,7 @@ impl fmt::Display for LayerSpec {
             LayerKind::DenseI8 => return write!(f, "QDense<{i}, {o}>"),
             LayerKind::Relu => "Relu",
             LayerKind::ReluI8 => "QRelu",
+            LayerKind::DropoutI8 => "QDropout",
             LayerKind::Dropout => "DropoutLayer",
             LayerKind::Unknown(code) => {
                 return write!(f, "an unknown layer (kind {code}, {i} inputs, {o} outputs)");

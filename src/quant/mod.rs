@@ -13,12 +13,13 @@
 //!
 //! - [`requant`]: the fixed-point arithmetic and its rounding rules;
 //! - [`QuantParams`]: one tensor's scale and zero point;
-//! - [`QDense`], [`QRelu`]: the int8 layers ([`Forward`](crate::nn::layer::Forward) with
+//! - [`QDense`], [`QRelu`], [`QDropout`]: the int8 layers ([`Forward`](crate::nn::layer::Forward) with
 //!   `[i8; N]` rows: they chain as tuples like the float layers);
 //! - [`QSeq`]: an int8 network of any depth;
 //! - `ptq` (feature `alloc`): post-training quantization, `Seq::quantize`, `Mlp::quantize`.
 pub(crate) mod check;
 mod dense;
+mod dropout;
 mod layer;
 mod net;
 mod params;
@@ -29,6 +30,7 @@ mod relu;
 pub mod requant;
 
 pub use dense::QDense;
+pub use dropout::QDropout;
 pub use layer::QLayer;
 pub use net::QSeq;
 pub use params::QuantParams;

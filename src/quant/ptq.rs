@@ -20,17 +20,19 @@ use alloc::vec::Vec;
 
 use crate::nn::layer::Forward;
 use crate::quant::dense::QDense;
+use crate::quant::dropout::QDropout;
 use crate::quant::layer::QLayer;
 use crate::quant::net::QSeq;
 use crate::quant::params::{QuantParams, round_half_away};
 use crate::quant::relu::QRelu;
-use crate::{Dense, Error, Mlp, MlpSeq, Relu, Result, Scalar, Seq};
+use crate::{Dense, DropoutLayer, Error, Mlp, MlpSeq, Relu, Result, Scalar, Seq};
 
 /// Rows per call of the float forward pass during calibration.
 const CHUNK: usize = 64;
 
 /// A float layer (or chain) that post-training quantization turns into int8 layers:
-/// [`Dense`] into [`QDense`], [`Relu`] into [`QRelu`], tuples element by element. Use it
+/// [`Dense`] into [`QDense`], [`Relu`] into [`QRelu`], [`DropoutLayer`] into [`QDropout`]
+/// (the identity), tuples element by element. Use it
 /// through [`Seq::quantize`].
 ///
 /// # Examples
@@ -174,6 +176,23 @@ impl<const N: usize, T: Scalar> Quantize for Relu<N, T> {
                 .map(|r| r.map(|v| if v > T::ZERO { v } else { T::ZERO })),
         );
         Ok(QRelu::new(input))
+    }
+}
+
+impl<const N: usize, T: Scalar> Quantize for DropoutLayer<N, T> {
+    type Quantized = QDropout<N>;
+    const STARTS_WITH_RELU: bool = false;
+
+    fn quantize_layer(
+        &self,
+        x: &[[T; N]],
+        input: QuantParams,
+        _: bool,
+        y: &mut Vec<[T; N]>,
+        _: usize,
+    ) -> Result<QDropout<N>> {
+        y.extend_from_slice(x);
+        Ok(QDropout::new(input))
     }
 }
 

@@ -13,7 +13,8 @@ use crate::quant::requant::QuantizedMultiplier;
 pub(crate) const DENSE_HEAD: usize = 12;
 /// Bytes per output channel: weight scale (`f32`), bias, multiplier, shift (`i32`).
 pub(crate) const DENSE_CHANNEL: usize = 16;
-/// Bytes of a ReLU's record: scale (`f32`), zero point, three reserved bytes.
+/// Bytes of a ReLU's (or dropout layer's) record: scale (`f32`), zero point, three reserved
+/// bytes.
 pub(crate) const RELU_LEN: usize = 8;
 
 /// The bytes of one layer's records; `None` for a kind that has no int8 records.
@@ -30,7 +31,7 @@ pub const fn record_len(spec: &LayerSpec) -> Option<usize> {
     let (i, o) = (spec.inputs as usize, spec.outputs as usize);
     match spec.kind {
         LayerKind::DenseI8 => Some(DENSE_HEAD + DENSE_CHANNEL * o + i * o),
-        LayerKind::ReluI8 => Some(RELU_LEN),
+        LayerKind::ReluI8 | LayerKind::DropoutI8 => Some(RELU_LEN),
         _ => None,
     }
 }
