@@ -35,8 +35,9 @@ pub(crate) fn dot2<const I: usize>(x: &[i8; I], w0: &[i8; I], w1: &[i8; I]) -> [
         return [0, 0];
     }
     let (a0, a1): (i32, i32);
-    // `I` fits in `i32`: a layer's weights are in memory, far below 2^31 bytes.
-    let start = -(I as i32);
+    // `-I` as the loop's index (an array of `I` bytes is far below 2^31 bytes on a 32-bit
+    // core, so `-I` is exact).
+    let start = 0_i32.wrapping_sub_unsigned(I as u32);
     // SAFETY: `r0`, `r1`, `r2` hold `x`, `w0`, `w1` advanced by `I`: one past the end of
     // each array, which `wrapping_add` forms without dereferencing. The loop reads
     // `base + i` for `i` in `-I..0`, that is element `I + i` of each array (0..I): every
