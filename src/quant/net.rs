@@ -7,8 +7,8 @@ use crate::{Error, Label, Result};
 /// An int8 network: a chain `L` of int8 layers ([`QDense`](crate::quant::QDense),
 /// [`QRelu`](crate::quant::QRelu), tuples of up to 8 of them, nested), whose type spells
 /// every shape, as [`Seq`](crate::Seq) does for float networks. Build one from a trained
-/// float network with [`QSeq::quantize`] (host, feature `alloc`), or as a `static` from its
-/// weights file.
+/// float network with `Seq::quantize` (host, feature `alloc`), or as a `static` from its
+/// weights file (`qseq_from_bytes_const!`).
 ///
 /// Inference is integer only: [`QSeq::logits_q`] maps an int8 row to int8 outputs;
 /// [`QSeq::classify`] and [`QSeq::predict`] quantize a real input first (the one float step,
