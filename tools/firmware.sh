@@ -220,22 +220,31 @@ for target in "$M4F" "$M0"; do
 done
 per() { awk -v n="$1" -v m="$2" 'BEGIN { printf "%.2f", n / m }'; }
 step "int8 dense layers of other shapes: instructions per call (per multiply-add)"
-row "" "Cortex-M4F" "Cortex-M0" "CMSIS-NN (issue 11)"
-row "----------------------------------------------" "----------" "----------" "--------------------------"
-row "QDense<61, 29> (1,769 MACs)" "${I8_ODD[$M4F]} ($(per "${I8_ODD[$M4F]}" 1769))" "${I8_ODD[$M0]} ($(per "${I8_ODD[$M0]}" 1769))" ""
-row "QDense<640, 128> (81,920 MACs)" "${I8_WIDE[$M4F]} ($(per "${I8_WIDE[$M4F]}" 81920))" "${I8_WIDE[$M0]} ($(per "${I8_WIDE[$M0]}" 81920))" "1.95 / 6.2 per MAC"
-per_mac() { awk -v n="$1" -v m="$INT8_MACS" 'BEGIN { printf "%.2f", n / m }'; }
+# Own table printer: this block does not depend on the column layout of the f32 tables.
+i8row() { printf '| %-46s | %14s | %14s | %-28s |\n' "$@"; }
+i8row "" "Cortex-M4F" "Cortex-M0" "CMSIS-NN (issue 11)"
+i8row "----------------------------------------------" "--------------" "--------------" "----------------------------"
+i8row "QDense<61, 29> (1,769 MACs)" "${I8_ODD[$M4F]} ($(per "${I8_ODD[$M4F]}" 1769))" "${I8_ODD[$M0]} ($(per "${I8_ODD[$M0]}" 1769))" ""
+i8row "QDense<640, 128> (81,920 MACs)" "${I8_WIDE[$M4F]} ($(per "${I8_WIDE[$M4F]}" 81920))" "${I8_WIDE[$M0]} ($(per "${I8_WIDE[$M0]}" 81920))" "1.95 / 6.2 per MAC"
+per_mac() { case "$1" in '' | *[!0-9]*) echo "?" ;; *) awk -v n="$1" -v m="$INT8_MACS" 'BEGIN { printf "%.2f", n / m }' ;; esac; }
+# The f32 numbers of the part above, whichever way it keys them (by board, or by board and
+# shape); "?" if absent.
+f32_of() { # array-name board
+  local -n arr=$1
+  printf '%s' "${arr[$2,64_32_10]:-${arr[$2]:-?}}"
+}
 step "int8 vs f32, Mlp<64, 32, 10> ($INT8_MACS multiply-adds; tools/firmware.sh)"
-row "" "Cortex-M4F" "Cortex-M0" ""
-row "----------------------------------------------" "----------" "----------" "--------------------------"
-row "f32: instructions per inference" "${INSNS[$M4F]}" "${INSNS[$M0]}" ""
-row "int8: instructions per inference" "${I8_INSNS[$M4F]}" "${I8_INSNS[$M0]}" ""
-row "f32: instructions per multiply-add" "$(per_mac "${INSNS[$M4F]}")" "$(per_mac "${INSNS[$M0]}")" ""
-row "int8: instructions per multiply-add" "$(per_mac "${I8_INSNS[$M4F]}")" "$(per_mac "${I8_INSNS[$M0]}")" "issue 11: <= 1.5 / <= 5; CMSIS-NN 2.87 / 8.1"
-row "f32 model in flash (B)" "9640" "9640" ""
-row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-int8.bin")" "" ""
-row "f32 image: .text / .rodata (B)" "${TEXT[$M4F]} / ${RODATA[$M4F]}" "${TEXT[$M0]} / ${RODATA[$M0]}" ""
-row "int8 image: .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
-row "max stack (B): f32 / int8" "${STACK[$M4F]} / ${I8_STACK[$M4F]}" "${STACK[$M0]} / ${I8_STACK[$M0]}" ""
+F4=$(f32_of INSNS "$M4F"); F0=$(f32_of INSNS "$M0")
+i8row "" "Cortex-M4F" "Cortex-M0" ""
+i8row "----------------------------------------------" "--------------" "--------------" "----------------------------"
+i8row "f32: instructions per inference" "$F4" "$F0" ""
+i8row "int8: instructions per inference" "${I8_INSNS[$M4F]}" "${I8_INSNS[$M0]}" ""
+i8row "f32: instructions per multiply-add" "$(per_mac "$F4")" "$(per_mac "$F0")" ""
+i8row "int8: instructions per multiply-add" "$(per_mac "${I8_INSNS[$M4F]}")" "$(per_mac "${I8_INSNS[$M0]}")" "<= 1.5 / <= 5; CMSIS 2.87/8.1"
+i8row "f32 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10.bin")" "" ""
+i8row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-int8.bin")" "" ""
+i8row "f32 image (cost): .text / .rodata (B)" "$(f32_of TEXT "$M4F") / $(f32_of RODATA "$M4F")" "$(f32_of TEXT "$M0") / $(f32_of RODATA "$M0")" ""
+i8row "int8 image (int8_cost): .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
+i8row "max stack (B): f32 / int8" "$(f32_of STACK "$M4F") / ${I8_STACK[$M4F]}" "$(f32_of STACK "$M0") / ${I8_STACK[$M0]}" ""
 step "int8 firmware checks passed"
 # ==== end of the int8 block (issue 11) =============================================== #
