@@ -1,7 +1,8 @@
 //! Handwritten digits (8x8 images, 10 classes) with an `Mlp<64, 128, 10>`: softmax
 //! cross-entropy with label smoothing, dropout and an L2 penalty, Adam, mini-batches with the
 //! last partial batch trained on, a seeded shuffle every epoch, then saving the model and
-//! loading it back on the next run.
+//! loading it back on the next run; last, its int8 version (post-training quantization,
+//! calibrated on the training rows) and that version's test accuracy.
 //!
 //! ```text
 //! cargo run --release --example train_digits
@@ -103,5 +104,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     net.save(&model_path)?;
     println!("saved {}", model_path.display());
     println!("final test accuracy: {test_accuracy:.4}");
+
+    // int8 (issue 11): post-training quantization calibrated on the training rows (min/max
+    // of each activation), then integer-only inference on the test rows.
+    let int8 = net.quantize(&train.features)?;
+    let int8_accuracy = test.accuracy(|x| int8.classify(x))?;
+    println!(
+        "int8 test accuracy: {int8_accuracy:.4} ({:+.2} points vs f32)",
+        100.0 * (int8_accuracy - test_accuracy)
+    );
     Ok(())
 }

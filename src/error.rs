@@ -249,6 +249,16 @@ pub enum Error {
         /// The row of the prediction (0 for a single value).
         row: usize,
     },
+    /// An int8 layer whose constants break what inference relies on (see
+    /// [`QDense::validate`](crate::quant::QDense::validate)).
+    InvalidQuantizedLayer {
+        /// The layer (its position in the network, ReLU layers counted; 0 for a layer alone).
+        layer: usize,
+        /// The field and what is wrong with it, e.g. `"weight (-128, outside [-127, 127])"`.
+        what: &'static str,
+        /// The output channel (0 for a per-layer field).
+        channel: usize,
+    },
     /// A statistic does not fit in `f64` (values of `f64` data above about `1e154` are
     /// squared): scale the data down.
     Overflow {
@@ -265,6 +275,7 @@ fn scalar_tag_name(tag: u8) -> &'static str {
     match tag {
         1 => "f32",
         2 => "f64",
+        3 => "i8",
         _ => "an unknown scalar type",
     }
 }
@@ -440,6 +451,14 @@ impl fmt::Display for Error {
             Error::NonFinitePrediction { row } => write!(
                 f,
                 "prediction {row} is NaN or infinite (or overflows in the targets' units)"
+            ),
+            Error::InvalidQuantizedLayer {
+                layer,
+                what,
+                channel,
+            } => write!(
+                f,
+                "int8 layer {layer}, output channel {channel}: invalid {what}"
             ),
             Error::Overflow { what } => write!(
                 f,

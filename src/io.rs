@@ -104,6 +104,7 @@ mod file;
 
 mod check;
 mod decode;
+pub mod int8;
 #[cfg(feature = "safetensors")]
 pub mod safetensors;
 mod seq;

@@ -99,6 +99,7 @@ pub mod kernels;
 mod label;
 pub mod metrics;
 pub mod nn;
+pub mod quant;
 mod scalar;
 mod tensor;
 

@@ -113,7 +113,10 @@ fn reference<L: Forward + Params<Scalar = f64>>(
                     }
                 }
             }
-            LayerKind::Unknown(_) => unreachable!(),
+            LayerKind::DenseI8
+            | LayerKind::ReluI8
+            | LayerKind::DropoutI8
+            | LayerKind::Unknown(_) => unreachable!(),
         }
     }
     (rows, relu_inputs)

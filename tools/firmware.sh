@@ -287,3 +287,88 @@ for target in "$M4F" "$M0"; do
   run "$target" pytorch_digits
 done
 step "pytorch_digits passed on both boards"
+
+# ==== int8 inference (issue 11) ====================================================== #
+# A separate block, additive: the firmware's Mlp<64, 32, 10> quantized on the host
+# (examples/firmware/models/digits-64-32-10-int8.bin, from tests/int8_digits.rs) runs on
+# both boards (int8_cost, built with panic-is-link-error); the CRC-32 of its int8 logits on
+# the 40 embedded digits must equal the host's (bit-identity); int8_kernel_check compares
+# the board's int8 kernel (M4: SMLAD asm; M0: Thumb-1 asm) with a plain reference on input
+# and output widths of every remainder; prints instructions per inference and per
+# multiply-add, flash and stack next to the f32 numbers above.
+step "int8: host reference (tests/int8_digits.rs)"
+host_crc=$(cd "$ROOT" && cargo test --quiet --test int8_digits -- --nocapture </dev/null 2>&1 \
+  | sed -n 's/.*int8 logits crc32 \(0x[0-9a-f]*\).*/\1/p')
+[ -n "$host_crc" ] || fail "int8: no host CRC from tests/int8_digits.rs"
+echo "host int8 logits crc32 $host_crc"
+INT8_MACS=$((64 * 32 + 32 * 10))
+declare -A I8_INSNS I8_TEXT I8_RODATA I8_STACK
+for target in "$M4F" "$M0"; do
+  step "int8_cost on ${BOARD[$target]}"
+  cargo build --release --target "$target" --features panic-is-link-error --bin int8_cost </dev/null \
+    || fail "int8_cost panic-free build for $target"
+  cargo build --release --target "$target" --bin int8_kernel_check </dev/null
+  step "int8_kernel_check on ${BOARD[$target]} (the target's int8 kernel vs a plain reference, every remainder)"
+  run "$target" int8_kernel_check
+  elf="$TARGET_DIR/$target/release/int8_cost"
+  # shellcheck disable=SC2086
+  out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
+    "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" infer_int8 ${QEMU_ARGS[$target]} </dev/null 2>&1) \
+    || { printf '%s\n' "$out"; fail "int8_cost on ${BOARD[$target]}"; }
+  printf '%s\n' "$out"
+  dev_crc=$(printf '%s\n' "$out" | sed -n 's/.*int8 logits crc32 \(0x[0-9a-f]*\).*/\1/p')
+  [ "$dev_crc" = "$host_crc" ] || fail "int8 logits on ${BOARD[$target]} ($dev_crc) differ from the host's ($host_crc)"
+  echo "int8 logits on ${BOARD[$target]} are bit-identical to the host's"
+  I8_INSNS[$target]=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* per_window=\([0-9]*\).*/\1/p')
+  I8_STACK[$target]=$(printf '%s\n' "$out" | sed -n 's/.*max stack \([0-9]*\) B.*/\1/p')
+  sizes=$("$LLVM_SIZE" -A "$elf")
+  I8_TEXT[$target]=$(printf '%s\n' "$sizes" | awk '$1 == ".text" { print $2 }')
+  I8_RODATA[$target]=$(printf '%s\n' "$sizes" | awk '$1 == ".rodata" { print $2 }')
+done
+# Other shapes: QDense<61, 29> (every remainder) and QDense<640, 128> (MLPerf Tiny
+# autoencoder's first layer), weights made by a const fn, checked on the device.
+declare -A I8_ODD I8_WIDE
+for target in "$M4F" "$M0"; do
+  step "int8_shapes on ${BOARD[$target]}"
+  cargo build --release --target "$target" --bin int8_shapes </dev/null
+  elf="$TARGET_DIR/$target/release/int8_shapes"
+  for sym in infer_odd infer_wide; do
+    # shellcheck disable=SC2086
+    out=$(PLUGIN="$PLUGIN_DIR/libinsncount.so" timeout "$TIMEOUT" \
+      "$ROOT/tools/qemu-insncount/count-insns.sh" "$elf" "$sym" ${QEMU_ARGS[$target]} </dev/null 2>&1) \
+      || { printf '%s\n' "$out"; fail "int8_shapes ($sym) on ${BOARD[$target]}"; }
+    printf '%s\n' "$out"
+    n=$(printf '%s\n' "$out" | sed -n 's/.*insncount:.* per_window=\([0-9]*\).*/\1/p')
+    if [ "$sym" = infer_odd ]; then I8_ODD[$target]=$n; else I8_WIDE[$target]=$n; fi
+  done
+done
+per() { awk -v n="$1" -v m="$2" 'BEGIN { printf "%.2f", n / m }'; }
+step "int8 dense layers of other shapes: instructions per call (per multiply-add)"
+# Own table printer: this block does not depend on the column layout of the f32 tables.
+i8row() { printf '| %-46s | %14s | %14s | %-28s |\n' "$@"; }
+i8row "" "Cortex-M4F" "Cortex-M0" "CMSIS-NN (issue 11)"
+i8row "----------------------------------------------" "--------------" "--------------" "----------------------------"
+i8row "QDense<61, 29> (1,769 MACs)" "${I8_ODD[$M4F]} ($(per "${I8_ODD[$M4F]}" 1769))" "${I8_ODD[$M0]} ($(per "${I8_ODD[$M0]}" 1769))" ""
+i8row "QDense<640, 128> (81,920 MACs)" "${I8_WIDE[$M4F]} ($(per "${I8_WIDE[$M4F]}" 81920))" "${I8_WIDE[$M0]} ($(per "${I8_WIDE[$M0]}" 81920))" "1.95 / 6.2 per MAC"
+per_mac() { case "$1" in '' | *[!0-9]*) echo "?" ;; *) awk -v n="$1" -v m="$INT8_MACS" 'BEGIN { printf "%.2f", n / m }' ;; esac; }
+# The f32 numbers of the part above, whichever way it keys them (by board, or by board and
+# shape); "?" if absent.
+f32_of() { # array-name board
+  local -n arr=$1
+  printf '%s' "${arr[$2,64_32_10]:-${arr[$2]:-?}}"
+}
+step "int8 vs f32, Mlp<64, 32, 10> ($INT8_MACS multiply-adds; tools/firmware.sh)"
+F4=$(f32_of INSNS "$M4F"); F0=$(f32_of INSNS "$M0")
+i8row "" "Cortex-M4F" "Cortex-M0" ""
+i8row "----------------------------------------------" "--------------" "--------------" "----------------------------"
+i8row "f32: instructions per inference" "$F4" "$F0" ""
+i8row "int8: instructions per inference" "${I8_INSNS[$M4F]}" "${I8_INSNS[$M0]}" ""
+i8row "f32: instructions per multiply-add" "$(per_mac "$F4")" "$(per_mac "$F0")" ""
+i8row "int8: instructions per multiply-add" "$(per_mac "${I8_INSNS[$M4F]}")" "$(per_mac "${I8_INSNS[$M0]}")" "<= 1.5 / <= 5; CMSIS 2.87/8.1"
+i8row "f32 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10.bin")" "" ""
+i8row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-int8.bin")" "" ""
+i8row "f32 image (cost): .text / .rodata (B)" "$(f32_of TEXT "$M4F") / $(f32_of RODATA "$M4F")" "$(f32_of TEXT "$M0") / $(f32_of RODATA "$M0")" ""
+i8row "int8 image (int8_cost): .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
+i8row "max stack (B): f32 / int8" "$(f32_of STACK "$M4F") / ${I8_STACK[$M4F]}" "$(f32_of STACK "$M0") / ${I8_STACK[$M0]}" ""
+step "int8 firmware checks passed"
+# ==== end of the int8 block (issue 11) =============================================== #

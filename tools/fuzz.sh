@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the cargo-fuzz targets in fuzz/ (weights_loader, csv_parser, train_step), each for a
+# Runs the cargo-fuzz targets in fuzz/ (weights_loader, csv_parser, train_step, int8_loader), each for a
 # fixed time, starting from the committed seeds (fuzz/seeds/<target>) and crash regressions
 # (fuzz/regressions/<target>). Fails (exit 1) if any target crashes.
 #
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ="$ROOT/fuzz"
 SECONDS_PER_TARGET=${1:-60}
-TARGETS=${FUZZ_TARGETS:-weights_loader csv_parser train_step}
+TARGETS=${FUZZ_TARGETS:-weights_loader csv_parser train_step int8_loader}
 CARGO_FUZZ_VERSION=${CARGO_FUZZ_VERSION:-0.13.2}
 RSS_LIMIT_MB=2048
 

@@ -58,11 +58,26 @@
 //! every edge size) and `tools/miri.sh` runs it under Miri, which reports any pointer that
 //! leaves its operand. `cortex_m.rs` reads its operands in `asm!` (Cortex-M4F) or through
 //! safe slices (Cortex-M0, also built for the host's tests).
+//!
+//! The int8 kernels (issue 11): `int8.rs` is safe code (the host's path, and the fallback);
+//! `int8_cortex_m4.rs` (`SMLAD`) and `int8_cortex_m.rs` (Thumb-1) read their operands in
+//! `asm!`, only inside the arrays they are given (each block's `// SAFETY:` says which
+//! bytes). They build for ARM only, so Miri cannot run them; the firmware's
+//! `int8_kernel_check` compares them with a plain reference on the boards (QEMU) for input
+//! and output widths of every remainder, and `int8_cost` checks the digits model's logits
+//! against the host's bit for bit (`tools/firmware.sh`).
 
 mod block;
 /// One-sample inference on Cortex-M (the hook is in `Mlp::logits`; also built for tests).
 #[cfg(any(test, target_arch = "arm"))]
 pub(crate) mod cortex_m;
+pub mod int8;
+/// The Cortex-M0 int8 kernel (`asm!`, ARMv6-M only).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod int8_cortex_m;
+/// The Cortex-M4 int8 kernel (`asm!`, `SMLAD`; the `eabihf` Cortex-M target only).
+#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+mod int8_cortex_m4;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
 

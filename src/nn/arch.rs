@@ -34,6 +34,12 @@ pub enum LayerKind {
     Relu,
     /// [`DropoutLayer`](crate::DropoutLayer): identity at inference (code 3).
     Dropout,
+    /// [`QDense`](crate::quant::QDense): an int8 dense layer (code 4).
+    DenseI8,
+    /// [`QRelu`](crate::quant::QRelu): an int8 ReLU (code 5).
+    ReluI8,
+    /// [`QDropout`](crate::quant::QDropout): an int8 dropout layer, identity (code 6).
+    DropoutI8,
     /// A code this build does not know (read from a file).
     Unknown(u32),
 }
@@ -51,6 +57,9 @@ impl LayerKind {
             LayerKind::Dense => 1,
             LayerKind::Relu => 2,
             LayerKind::Dropout => 3,
+            LayerKind::DenseI8 => 4,
+            LayerKind::ReluI8 => 5,
+            LayerKind::DropoutI8 => 6,
             LayerKind::Unknown(code) => code,
         }
     }
@@ -68,6 +77,9 @@ impl LayerKind {
             1 => LayerKind::Dense,
             2 => LayerKind::Relu,
             3 => LayerKind::Dropout,
+            4 => LayerKind::DenseI8,
+            5 => LayerKind::ReluI8,
+            6 => LayerKind::DropoutI8,
             other => LayerKind::Unknown(other),
         }
     }
@@ -164,7 +176,10 @@ impl fmt::Display for LayerSpec {
         let (i, o) = (self.inputs, self.outputs);
         let name = match self.kind {
             LayerKind::Dense => return write!(f, "Dense<{i}, {o}>"),
+            LayerKind::DenseI8 => return write!(f, "QDense<{i}, {o}>"),
             LayerKind::Relu => "Relu",
+            LayerKind::ReluI8 => "QRelu",
+            LayerKind::DropoutI8 => "QDropout",
             LayerKind::Dropout => "DropoutLayer",
             LayerKind::Unknown(code) => {
                 return write!(f, "an unknown layer (kind {code}, {i} inputs, {o} outputs)");

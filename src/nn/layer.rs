@@ -2,7 +2,7 @@
 //! float layers), and the storage traits they rest on, [`Row`] and [`Zeros`].
 //!
 //! A layer maps rows to rows. Its row types are associated types (`[T; I]` for a float
-//! layer; an int8 layer will use `[i8; I]`), so a chain of layers is well formed exactly when
+//! layer; an int8 layer uses `[i8; I]`), so a chain of layers is well formed exactly when
 //! each layer's `In` is the previous layer's `Out`: the widths are checked by the type
 //! system, with no arithmetic on const generics. Rows are passed as slices, so a layer's code
 //! (and the kernels it calls) is compiled once per shape, not once per batch size; only the
@@ -51,9 +51,10 @@ impl<const N: usize, T: Scalar> Zeros for Vector<N, T> {
 mod sealed {
     pub trait Sealed {}
     impl<T: crate::Scalar, const N: usize> Sealed for [T; N] {}
+    impl<const N: usize> Sealed for [i8; N] {}
 }
 
-/// One row of a layer's input or output: `[T; N]` for a float layer (an int8 layer will add
+/// One row of a layer's input or output: `[T; N]` for a float layer (an int8 layer
 /// `[i8; N]`). Sealed.
 ///
 /// # Examples
@@ -90,6 +91,42 @@ impl<T: Scalar, const N: usize> Row for [T; N] {
     #[inline]
     fn flat_mut(rows: &mut [Self]) -> &mut [T] {
         rows.as_flattened_mut()
+    }
+}
+
+/// An int8 row (the rows of the [`quant`](crate::quant) layers); `B` of them are stored as
+/// `[[i8; N]; B]`.
+impl<const N: usize> Row for [i8; N] {
+    type Elem = i8;
+    const WIDTH: usize = N;
+    type Block<const B: usize> = [[i8; N]; B];
+
+    #[inline]
+    fn flat(rows: &[Self]) -> &[i8] {
+        rows.as_flattened()
+    }
+
+    #[inline]
+    fn flat_mut(rows: &mut [Self]) -> &mut [i8] {
+        rows.as_flattened_mut()
+    }
+}
+
+impl<const B: usize, const N: usize> Zeros for [[i8; N]; B] {
+    const ZEROS: Self = [[0; N]; B];
+}
+
+impl<const B: usize, const N: usize> RowBlock for [[i8; N]; B] {
+    type Row = [i8; N];
+
+    #[inline]
+    fn block_rows(&self) -> &[[i8; N]] {
+        self
+    }
+
+    #[inline]
+    fn block_rows_mut(&mut self) -> &mut [[i8; N]] {
+        self
     }
 }
 

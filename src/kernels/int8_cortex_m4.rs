@@ -1,0 +1,94 @@
+//! The Cortex-M4 int8 kernel (ARMv7E-M with the DSP extension; built for the `eabihf`
+//! Cortex-M target, the Cortex-M4F, as `cortex_m.rs` is): four output channels' dot products
+//! in one `asm!` loop, two multiply-adds per `SMLAD`.
+//!
+//! Per four inputs: one unaligned word load of `x`, split by `SXTB16` into the
+//! sign-extended pairs `(x0, x2)` and (rotated by 8) `(x1, x3)`; then per channel one word
+//! of weights, split the same way, and two `SMLAD`s (`acc += a.lo b.lo + a.hi b.hi`). The
+//! rows of a group of four are `I` bytes apart, read at immediate offsets `I`, `2I`, `3I`
+//! from row 0's pointer (so `3I <= 4095`, the largest immediate offset; wider layers take
+//! the portable path). 25 instructions per 16 multiply-adds; the `I mod 4` last inputs are
+//! added in Rust. `SMLAD` wraps (it only flags overflow), as the portable kernel's
+//! `wrapping_add` does: the same bits.
+
+use core::arch::asm;
+
+/// Whether [`dot4`] takes a layer of `I` inputs (the immediate offsets `I`, `2I`, `3I`).
+pub(crate) const fn fits(inputs: usize) -> bool {
+    3 * inputs <= 4095
+}
+
+/// The dot products of `x` with the four rows of `g`.
+///
+/// Callers check [`fits`] first: for a wider layer the offsets are replaced by 0 (so that
+/// it assembles) and the result would be wrong.
+#[inline]
+pub(crate) fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
+    let steps = I / 4;
+    let (mut a0, mut a1, mut a2, mut a3) = (0_i32, 0_i32, 0_i32, 0_i32);
+    if steps > 0 {
+        // SAFETY: `x` walks `x[0..4 steps]` and `w` walks row 0 of `g`, four bytes per
+        // step, each load reading 4 bytes at `x + 4s` and at `w + 4s + k I` (row `k` of the
+        // contiguous `[[i8; I]; 4]`, k in 0..4) for s in 0..steps, with 4 steps <= I: every
+        // byte read is an element of `x` or `g`. The post-incremented pointers end at most
+        // one past the end of `x` and of row 0 (still inside `g`). Unaligned word loads are
+        // architectural on ARMv7E-M. No memory is written, the stack is not touched; the
+        // flags are clobbered (default).
+        unsafe {
+            asm!(
+                "2:",
+                "ldr {xa}, [{x}], #4",
+                "sxtb16 {xb}, {xa}, ror #8",
+                "sxtb16 {xa}, {xa}",
+                "ldr {t}, [{w}, #{o1}]",
+                "sxtb16 {tb}, {t}, ror #8",
+                "sxtb16 {t}, {t}",
+                "smlad {a1}, {xa}, {t}, {a1}",
+                "smlad {a1}, {xb}, {tb}, {a1}",
+                "ldr {t}, [{w}, #{o2}]",
+                "sxtb16 {tb}, {t}, ror #8",
+                "sxtb16 {t}, {t}",
+                "smlad {a2}, {xa}, {t}, {a2}",
+                "smlad {a2}, {xb}, {tb}, {a2}",
+                "ldr {t}, [{w}, #{o3}]",
+                "sxtb16 {tb}, {t}, ror #8",
+                "sxtb16 {t}, {t}",
+                "smlad {a3}, {xa}, {t}, {a3}",
+                "smlad {a3}, {xb}, {tb}, {a3}",
+                "ldr {t}, [{w}], #4",
+                "sxtb16 {tb}, {t}, ror #8",
+                "sxtb16 {t}, {t}",
+                "smlad {a0}, {xa}, {t}, {a0}",
+                "smlad {a0}, {xb}, {tb}, {a0}",
+                "subs {n}, #1",
+                "bne 2b",
+                x = inout(reg) x.as_ptr() => _,
+                w = inout(reg) g.as_ptr().cast::<i8>() => _,
+                n = inout(reg) steps => _,
+                xa = out(reg) _,
+                xb = out(reg) _,
+                t = out(reg) _,
+                tb = out(reg) _,
+                a0 = inout(reg) a0,
+                a1 = inout(reg) a1,
+                a2 = inout(reg) a2,
+                a3 = inout(reg) a3,
+                // Never taken for a layer that does not fit (`fits`); 0 keeps it assembling.
+                o1 = const if fits(I) { I } else { 0 },
+                o2 = const if fits(I) { 2 * I } else { 0 },
+                o3 = const if fits(I) { 3 * I } else { 0 },
+                options(pure, readonly, nostack),
+            );
+        }
+    }
+    let [g0, g1, g2, g3] = g;
+    for i in 4 * steps..I {
+        // `i < I`: no bounds check.
+        let xi = i32::from(x[i]);
+        a0 = a0.wrapping_add(xi * i32::from(g0[i]));
+        a1 = a1.wrapping_add(xi * i32::from(g1[i]));
+        a2 = a2.wrapping_add(xi * i32::from(g2[i]));
+        a3 = a3.wrapping_add(xi * i32::from(g3[i]));
+    }
+    [a0, a1, a2, a3]
+}
