@@ -1,6 +1,7 @@
 //! The int8 dense layer and networks (issue 11): bit-exact against a naive integer
 //! reference, within one output step of the real-valued function they stand for, on shapes
 //! including primes and 1; post-training quantization of float networks of several depths.
+#![cfg(feature = "alloc")] // post-training quantization and int8 files need `alloc`
 #![allow(clippy::needless_range_loop)]
 
 use ctensor::nn::layer::{Forward, Zeros};

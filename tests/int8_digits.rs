@@ -2,6 +2,7 @@
 //! firmware (`examples/firmware/models/digits-64-32-10.bin`), quantized after training with
 //! the training rows as calibration set, within 0.5 points of its f32 accuracy; and its
 //! int8 weights file survives a round trip.
+#![cfg(feature = "alloc")] // post-training quantization and int8 files need `alloc`
 
 use ctensor::Mlp;
 use ctensor::data::{Dataset, Header};

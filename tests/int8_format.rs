@@ -1,6 +1,7 @@
 //! The int8 weights format (issue 11): round trips (run time and `const`), every damaged
 //! byte refused, each header field and each layer value named in its error, `Err` changes
 //! nothing.
+#![cfg(feature = "alloc")] // post-training quantization and int8 files need `alloc`
 
 use ctensor::io::crc32;
 use ctensor::nn::arch::{LayerKind, LayerSpec};

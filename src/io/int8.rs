@@ -222,7 +222,8 @@ impl<L: QLayer> QSeq<L> {
     /// use ctensor::quant::{QDense, QSeq, QuantParams};
     /// let p = QuantParams::new(0.5, 0)?;
     /// let net = QSeq::new((QDense::<2, 1>::new([[1, 2]], [0.1], [3], p, p, -128)?,));
-    /// let mut bytes = net.to_vec()?;
+    /// let mut bytes = [0; QSeq::<(QDense<2, 1>,)>::BYTE_LEN];
+    /// net.write_bytes(&mut bytes)?;
     /// assert!(QSeq::<(QDense<2, 1>,)>::validate_bytes(&bytes).is_ok());
     /// bytes[20] ^= 1;
     /// assert!(QSeq::<(QDense<2, 1>,)>::validate_bytes(&bytes).is_err());
@@ -310,7 +311,9 @@ impl<L: QLayer> QSeq<L> {
     /// let p = QuantParams::new(1.0, 0)?;
     /// let net = QSeq::new((QDense::<1, 1>::new([[7]], [0.5], [1], p, p, -128)?,));
     /// let mut other = QSeq::new((QDense::<1, 1>::ZEROS,));
-    /// other.read_bytes(&net.to_vec()?)?;
+    /// let mut bytes = [0; QSeq::<(QDense<1, 1>,)>::BYTE_LEN];
+    /// net.write_bytes(&mut bytes)?;
+    /// other.read_bytes(&bytes)?;
     /// assert_eq!(other, net);
     /// # Ok::<(), ctensor::Error>(())
     /// ```
@@ -357,7 +360,8 @@ impl<L: QLayer + Zeros> QSeq<L> {
 /// #     QRelu::new(p),
 /// #     QDense::new([[7, -8]], [0.2], [9], p, p, -128)?,
 /// # ));
-/// # let bytes = net.to_vec()?;
+/// # let mut bytes = [0; Net::BYTE_LEN];
+/// # net.write_bytes(&mut bytes)?;
 /// # assert_eq!(bytes.len(), 12 + 36 + 12 + 32 + 4 + 8 + 12 + 16 + 2 + 4);
 /// // In firmware: `static FILE: &[u8] = include_bytes!("net_int8.bin");` and a `static`.
 /// let decoded = qseq_from_bytes_const!(&bytes => [QDense<2, 2>, QRelu<2>, QDense<2, 1>]);
