@@ -18,7 +18,7 @@ pub(crate) struct Factor {
     sign: u32,
     /// Biased exponent, 1..=254.
     exp: i32,
-    /// The 24-bit significand `m = hi * 2^12 + lo`.
+    /// The 24-bit significand `m = hi * 2^16 + lo` (`hi` 8 bits, `lo` 16 bits).
     hi: u32,
     lo: u32,
 }
@@ -37,48 +37,108 @@ impl Factor {
             x,
             sign: bits & SIGN,
             exp: exp.cast_signed(),
-            hi: m >> 12,
-            lo: m & 0xfff,
+            hi: m >> 16,
+            lo: m & 0xffff,
         })
     }
 
-    /// `self * w`, rounded to `f32`.
+    /// `acc + self * w`, the product rounded to `f32`, then the sum (two roundings, as
+    /// `acc + x * w` in `f32`, no fused multiply-add). The product is not packed: its
+    /// rounded significand and exponent go straight into the sum.
     #[inline(always)]
-    pub(crate) fn mul(&self, w: f32) -> f32 {
-        let bits = w.to_bits();
-        let exp = (bits >> 23) & 0xff;
-        if exp == 0 || exp == 0xff {
-            return self.x * w;
+    pub(crate) fn mul_add(&self, acc: f32, w: f32) -> f32 {
+        let wb = w.to_bits();
+        let ew = (wb << 1) >> 24;
+        if ew.wrapping_sub(1) >= 254 {
+            // `w` zero, subnormal, infinite or NaN.
+            return acc + self.x * w;
         }
-        let m = (bits & FRACTION) | HIDDEN_BIT;
-        let (hi, lo) = (m >> 12, m & 0xfff);
-        // The 48-bit product P = top * 2^24 + rest, from four products of 12-bit halves.
-        let mid = self.hi * lo + self.lo * hi; // < 2^25
-        let low = ((mid & 0xfff) << 12) + self.lo * lo; // < 2^25
-        let top = self.hi * hi + (mid >> 12) + (low >> 24); // in [2^22, 2^24)
-        let rest = low & 0xff_ffff;
-        // P in [2^47, 2^48): 24 bits from `top`; in [2^46, 2^47): one more from `rest`.
-        let (mut sig, rem, half, mut e) = if top >= 1 << 23 {
-            (top, rest, 1 << 23, self.exp + exp.cast_signed() - 126)
+        // The 48-bit product P of the significands, from four products of the halves
+        // (`self.hi`, `w_hi` 8 bits; `self.lo`, `w_lo` 16 bits): `t = floor(P / 2^16)`, in
+        // [2^30, 2^32), each partial sum at most `t` (no overflow).
+        let w_hi = ((wb << 9) >> 25) | 0x80;
+        let w_lo = wb & 0xffff;
+        let low = self.lo * w_lo;
+        let t = ((self.hi * w_hi) << 16) + self.hi * w_lo + self.lo * w_hi + (low >> 16);
+        // The 16 bits below `t` stick to its lowest bit (below the rounding bit).
+        let t = t | u32::from(low & 0xffff != 0);
+        // Round to 24 bits, to nearest, ties to even: `(t + half - 1 + lsb) >> k`, no
+        // overflow (`t <= 2^32 - 2^9 + 1`).
+        let mut ep = self.exp + ew.cast_signed() - 127;
+        let mut p = if t >= 1 << 31 {
+            ep += 1;
+            (t + 0x7f + ((t >> 8) & 1)) >> 8
         } else {
-            (
-                (top << 1) | (rest >> 23),
-                rest & 0x7f_ffff,
-                1 << 22,
-                self.exp + exp.cast_signed() - 127,
-            )
+            (t + 0x3f + ((t >> 7) & 1)) >> 7
         };
-        if rem > half || (rem == half && sig & 1 == 1) {
-            sig += 1;
-            if sig == 1 << 24 {
-                sig = HIDDEN_BIT;
+        if p >> 24 != 0 {
+            // Rounded up to 2^24 (exactly): 2^23, one exponent more.
+            p >>= 1;
+            ep += 1;
+        }
+        if ep.wrapping_sub(1).cast_unsigned() >= 254 {
+            // The product overflows or is subnormal.
+            return acc + self.x * w;
+        }
+        let sp = (self.sign ^ wb) & SIGN;
+        // `fl(x w) = p * 2^(ep - 150)`, `p` in [2^23, 2^24), `ep` in 1..=254.
+        let ab = acc.to_bits();
+        let ea = ((ab << 1) >> 24).cast_signed();
+        if ea.wrapping_sub(1).cast_unsigned() >= 254 {
+            return if ab << 1 == 0 {
+                // `+-0 + fl(x w) = fl(x w)` (not zero).
+                f32::from_bits(sp | (((ep - 1).cast_unsigned() << 23) + p))
+            } else {
+                // `acc` subnormal, infinite or NaN.
+                acc + self.x * w
+            };
+        }
+        let ma = (ab & FRACTION) | HIDDEN_BIT;
+        let (mut e, big, small, d, mut sign) = if ea >= ep {
+            (ea, ma, p, (ea - ep).cast_unsigned(), ab & SIGN)
+        } else {
+            (ep, p, ma, (ep - ea).cast_unsigned(), sp)
+        };
+        if d >= 26 {
+            // `|small| < ulp(big) / 4`: rounds back to `big`, even below a power of two.
+            return f32::from_bits(sign | (((e - 1).cast_unsigned() << 23) + big));
+        }
+        // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
+        let big = big << 6;
+        let small = small << 6;
+        let aligned = small >> d;
+        let aligned = aligned | u32::from(aligned << d != small);
+        let sig = if (ab ^ sp) & SIGN == 0 {
+            let s = big + aligned; // in [2^29, 2^31)
+            if s >= 1 << 30 {
                 e += 1;
+                (s + 0x3f + ((s >> 7) & 1)) >> 7
+            } else {
+                (s + 0x1f + ((s >> 6) & 1)) >> 6
             }
+        } else {
+            let mut s = big.wrapping_sub(aligned);
+            if s == 0 {
+                // `y - y = +0` when rounding to nearest.
+                return 0.0;
+            }
+            if s >= 1 << 31 {
+                // Only for `d == 0`: `small` was the bigger one.
+                s = s.wrapping_neg();
+                sign ^= SIGN;
+            }
+            while s < 1 << 29 {
+                s <<= 1;
+                e -= 1;
+            }
+            (s + 0x1f + ((s >> 6) & 1)) >> 6
+        };
+        // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
+        if e.wrapping_sub(1).cast_unsigned() >= 253 {
+            // Overflow (or close), or a subnormal sum.
+            return acc + self.x * w;
         }
-        if e <= 0 || e >= 0xff {
-            return self.x * w;
-        }
-        f32::from_bits(((self.sign ^ bits) & SIGN) | ((e as u32) << 23) | (sig & FRACTION))
+        f32::from_bits(sign | (((e - 1).cast_unsigned() << 23) + sig))
     }
 }
 
@@ -202,8 +262,19 @@ mod tests {
             let (a, b) = (f32::from_bits(a), f32::from_bits(b));
             assert!(same(add(a, b), a + b), "{a:e} + {b:e}: {:e}", add(a, b));
             if let Some(f) = Factor::new(a) {
-                let product = f.mul(b);
-                assert!(same(product, a * b), "{a:e} * {b:e}: {product:e}");
+                // `c + a b` for a `c` of every kind: random bits, or near `a b`'s size with
+                // either sign (cancellation).
+                let near = (a * b).to_bits();
+                let c = if i % 3 == 0 {
+                    next(&mut s) as u32
+                } else {
+                    edgy(&mut s, near & 0x7fff_ffff) ^ (near & 0x8000_0000) ^ ((i % 2) << 31)
+                };
+                let c = f32::from_bits(c);
+                let fused = f.mul_add(c, b);
+                assert!(same(fused, c + a * b), "{c:e} + {a:e} * {b:e}: {fused:e}");
+                assert!(same(f.mul_add(0.0, b), 0.0 + a * b), "0 + {a:e} * {b:e}");
+                assert!(same(f.mul_add(-0.0, b), -0.0 + a * b), "-0 + {a:e} * {b:e}");
             }
         }
     }
@@ -218,7 +289,7 @@ mod tests {
             let (mut fast, mut native) = (0.0f32, 0.0f32);
             for _ in 0..64 {
                 let w = f32::from_bits(edgy(&mut s, 0x3f00_0000));
-                fast = add(fast, f.mul(w));
+                fast = f.mul_add(fast, w);
                 native += x * w;
                 assert!(same(fast, native));
             }
