@@ -16,9 +16,10 @@ const HIDDEN_BIT: u32 = 0x0080_0000;
 pub(crate) struct Factor {
     x: f32,
     sign: u32,
-    /// Biased exponent, 1..=254.
+    /// Biased exponent minus the bias, -126..=127.
     exp: i32,
     /// The 24-bit significand `m = hi * 2^16 + lo` (`hi` 8 bits, `lo` 16 bits).
+    m: u32,
     hi: u32,
     lo: u32,
 }
@@ -36,62 +37,71 @@ impl Factor {
         Some(Self {
             x,
             sign: bits & SIGN,
-            exp: exp.cast_signed(),
+            exp: exp.cast_signed() - 127,
+            m,
             hi: m >> 16,
             lo: m & 0xffff,
         })
     }
 
     /// `acc + self * w`, the product rounded to `f32`, then the sum (two roundings, as
-    /// `acc + x * w` in `f32`, no fused multiply-add). The product is not packed: its
-    /// rounded significand and exponent go straight into the sum.
+    /// `acc + x * w` in `f32`, no fused multiply-add).
+    #[cfg(test)]
+    pub(crate) fn mul_add(&self, mut acc: f32, w: f32) -> f32 {
+        self.mul_add_to(&mut acc, &w);
+        acc
+    }
+
+    /// `*acc += self * w` as [`Self::mul_add`]. The rare cases re-read `*acc` and `*w`
+    /// out of line: the loop keeps neither value live for them.
     #[inline(always)]
-    pub(crate) fn mul_add(&self, acc: f32, w: f32) -> f32 {
-        let wb = w.to_bits();
-        let ew = (wb << 1) >> 24;
-        if ew.wrapping_sub(1) >= 254 {
+    pub(crate) fn mul_add_to(&self, acc: &mut f32, w: &f32) {
+        *acc = match self.mul_add_bits(acc.to_bits(), w.to_bits()) {
+            Some(bits) => f32::from_bits(bits),
+            None => general(acc, self, w),
+        };
+    }
+
+    /// The common case of [`Self::mul_add`] (normal operands, product and sum normal, not
+    /// near overflow, or `acc` zero), or `None`. The product is not packed: its rounded
+    /// significand and exponent go straight into the sum.
+    #[inline(always)]
+    fn mul_add_bits(&self, ab: u32, wb: u32) -> Option<u32> {
+        let ew = ((wb << 1) >> 24).cast_signed();
+        if ew.wrapping_sub(1).cast_unsigned() >= 254 {
             // `w` zero, subnormal, infinite or NaN.
-            return acc + self.x * w;
+            return None;
         }
-        // The 48-bit product P of the significands, from four products of the halves
-        // (`self.hi`, `w_hi` 8 bits; `self.lo`, `w_lo` 16 bits): `t = floor(P / 2^16)`, in
-        // [2^30, 2^32), each partial sum at most `t` (no overflow).
+        // The 48-bit product of the significands, `P = m (w_hi 2^16 + w_lo)
+        // = (m w_hi + hi w_lo) 2^16 + lo w_lo`, three 32-bit products: `w_hi` has 8 bits,
+        // `hi` 8, `lo` and `w_lo` 16. `tf = floor(P / 2^16)`, in [2^30, 2^32): each partial
+        // sum is at most `tf`, no overflow.
         let w_hi = ((wb << 9) >> 25) | 0x80;
         let w_lo = wb & 0xffff;
         let low = self.lo * w_lo;
-        let t = ((self.hi * w_hi) << 16) + self.hi * w_lo + self.lo * w_hi + (low >> 16);
-        // The 16 bits below `t` stick to its lowest bit (below the rounding bit).
-        let t = t | u32::from(low & 0xffff != 0);
-        // Round to 24 bits, to nearest, ties to even: `(t + half - 1 + lsb) >> k`, no
-        // overflow (`t <= 2^32 - 2^9 + 1`).
-        let mut ep = self.exp + ew.cast_signed() - 127;
-        let mut p = if t >= 1 << 31 {
-            ep += 1;
-            (t + 0x7f + ((t >> 8) & 1)) >> 8
+        let tf = self.m * w_hi + self.hi * w_lo + (low >> 16);
+        // `t = floor(P / 2^17)`, in [2^29, 2^31), the 17 bits below it sticking to its
+        // lowest bit (below the rounding bit either way).
+        let mut t = (tf >> 1) | u32::from((tf << 31) | (low << 16) != 0);
+        let mut ep = self.exp + ew;
+        if t < 1 << 30 {
+            t <<= 1;
         } else {
-            (t + 0x3f + ((t >> 7) & 1)) >> 7
-        };
-        if p >> 24 != 0 {
-            // Rounded up to 2^24 (exactly): 2^23, one exponent more.
-            p >>= 1;
             ep += 1;
         }
-        if ep.wrapping_sub(1).cast_unsigned() >= 254 {
-            // The product overflows or is subnormal.
-            return acc + self.x * w;
+        // Round to 24 bits, to nearest, ties to even (no overflow: `t < 2^31`).
+        let p = (t + 0x3f + ((t >> 7) & 1)) >> 7;
+        // `fl(x w) = p * 2^(ep - 150)`, `p` in [2^23, 2^24] (2^24 when rounded up: it
+        // carries into the exponent when packed, and every step below holds for it).
+        if ep.wrapping_sub(1).cast_unsigned() >= 253 {
+            // The product is subnormal, overflows or is near it.
+            return None;
         }
         let sp = (self.sign ^ wb) & SIGN;
-        // `fl(x w) = p * 2^(ep - 150)`, `p` in [2^23, 2^24), `ep` in 1..=254.
-        let ab = acc.to_bits();
         let ea = ((ab << 1) >> 24).cast_signed();
         if ea.wrapping_sub(1).cast_unsigned() >= 254 {
-            return if ab << 1 == 0 {
-                // `+-0 + fl(x w) = fl(x w)` (not zero).
-                f32::from_bits(sp | (((ep - 1).cast_unsigned() << 23) + p))
-            } else {
-                // `acc` subnormal, infinite or NaN.
-                acc + self.x * w
-            };
+            // `+-0 + fl(x w) = fl(x w)` (not zero); `acc` subnormal, infinite or NaN: none.
+            return (ab << 1 == 0).then_some(sp | (((ep - 1).cast_unsigned() << 23) + p));
         }
         let ma = (ab & FRACTION) | HIDDEN_BIT;
         let (mut e, big, small, d, mut sign) = if ea >= ep {
@@ -99,9 +109,9 @@ impl Factor {
         } else {
             (ep, p, ma, (ep - ea).cast_unsigned(), sp)
         };
-        if d >= 26 {
-            // `|small| < ulp(big) / 4`: rounds back to `big`, even below a power of two.
-            return f32::from_bits(sign | (((e - 1).cast_unsigned() << 23) + big));
+        if d >= 27 {
+            // `|small| <= ulp(big) / 8`: rounds back to `big`, even below a power of two.
+            return Some(sign | (((e - 1).cast_unsigned() << 23) + big));
         }
         // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
         let big = big << 6;
@@ -120,7 +130,7 @@ impl Factor {
             let mut s = big.wrapping_sub(aligned);
             if s == 0 {
                 // `y - y = +0` when rounding to nearest.
-                return 0.0;
+                return Some(0);
             }
             if s >= 1 << 31 {
                 // Only for `d == 0`: `small` was the bigger one.
@@ -136,10 +146,18 @@ impl Factor {
         // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
         if e.wrapping_sub(1).cast_unsigned() >= 253 {
             // Overflow (or close), or a subnormal sum.
-            return acc + self.x * w;
+            return None;
         }
-        f32::from_bits(sign | (((e - 1).cast_unsigned() << 23) + sig))
+        Some(sign | (((e - 1).cast_unsigned() << 23) + sig))
     }
+}
+
+/// `acc + x * w` by the compiler's routines: the rare cases of [`Factor::mul_add`], out of
+/// its loop.
+#[cold]
+#[inline(never)]
+fn general(acc: &f32, x: &Factor, w: &f32) -> f32 {
+    *acc + x.x * *w
 }
 
 /// `a + b`, rounded to `f32`.
