@@ -64,11 +64,13 @@ impl Factor {
 
     /// The common case of [`Self::mul_add`] (normal operands, product and sum normal, not
     /// near overflow, or `acc` zero), or `None`. The product is not packed: its rounded
-    /// significand and exponent go straight into the sum.
+    /// significand and exponent go straight into the sum. Exponents are kept as `f = e - 1`
+    /// (biased `e` of a normal number in 1..=254): the packed bits are then
+    /// `sign | (f << 23) + significand`, and `e` out of range is `f >= 254` unsigned.
     #[inline(always)]
     fn mul_add_bits(&self, ab: u32, wb: u32) -> Option<u32> {
-        let ew = ((wb << 1) >> 24).cast_signed();
-        if ew.wrapping_sub(1).cast_unsigned() >= 254 {
+        let fw = (wb << 1).wrapping_sub(1 << 24) >> 24;
+        if fw >= 254 {
             // `w` zero, subnormal, infinite or NaN.
             return None;
         }
@@ -83,45 +85,48 @@ impl Factor {
         // `t = floor(P / 2^17)`, in [2^29, 2^31), the 17 bits below it sticking to its
         // lowest bit (below the rounding bit either way).
         let mut t = (tf >> 1) | u32::from((tf << 31) | (low << 16) != 0);
-        let mut ep = self.exp + ew;
+        // `e_p - 1 = e_x + e_w - 127 - 1`, one more if `P >= 2^47`.
+        let mut fp = self.exp + fw.cast_signed();
         if t < 1 << 30 {
             t <<= 1;
         } else {
-            ep += 1;
+            fp += 1;
         }
         // Round to 24 bits, to nearest, ties to even (no overflow: `t < 2^31`).
         let p = (t + 0x3f + ((t >> 7) & 1)) >> 7;
-        // `fl(x w) = p * 2^(ep - 150)`, `p` in [2^23, 2^24] (2^24 when rounded up: it
+        // `fl(x w) = p * 2^(fp - 149)`, `p` in [2^23, 2^24] (2^24 when rounded up: it
         // carries into the exponent when packed, and every step below holds for it).
-        if ep.wrapping_sub(1).cast_unsigned() >= 253 {
+        if fp.cast_unsigned() >= 253 {
             // The product is subnormal, overflows or is near it.
             return None;
         }
-        let sp = (self.sign ^ wb) & SIGN;
-        let ea = ((ab << 1) >> 24).cast_signed();
-        if ea.wrapping_sub(1).cast_unsigned() >= 254 {
+        // The product's sign in bit 31 (the other bits: noise).
+        let sx = self.sign ^ wb;
+        let fa = (ab << 1).wrapping_sub(1 << 24) >> 24;
+        if fa >= 254 {
             // `+-0 + fl(x w) = fl(x w)` (not zero); `acc` subnormal, infinite or NaN: none.
-            return (ab << 1 == 0).then_some(sp | (((ep - 1).cast_unsigned() << 23) + p));
+            return (ab << 1 == 0).then_some((sx & SIGN) | ((fp.cast_unsigned() << 23) + p));
         }
+        let fa = fa.cast_signed();
         let ma = (ab & FRACTION) | HIDDEN_BIT;
-        let (mut e, big, small, d, mut sign) = if ea >= ep {
-            (ea, ma, p, (ea - ep).cast_unsigned(), ab & SIGN)
+        let (mut f, big, small, d, mut sign) = if fa >= fp {
+            (fa, ma, p, (fa - fp).cast_unsigned(), ab)
         } else {
-            (ep, p, ma, (ep - ea).cast_unsigned(), sp)
+            (fp, p, ma, (fp - fa).cast_unsigned(), sx)
         };
         if d >= 27 {
             // `|small| <= ulp(big) / 8`: rounds back to `big`, even below a power of two.
-            return Some(sign | (((e - 1).cast_unsigned() << 23) + big));
+            return Some((sign & SIGN) | ((f.cast_unsigned() << 23) + big));
         }
         // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
         let big = big << 6;
         let small = small << 6;
         let aligned = small >> d;
         let aligned = aligned | u32::from(aligned << d != small);
-        let sig = if (ab ^ sp) & SIGN == 0 {
+        let sig = if (ab ^ sx).cast_signed() >= 0 {
             let s = big + aligned; // in [2^29, 2^31)
             if s >= 1 << 30 {
-                e += 1;
+                f += 1;
                 (s + 0x3f + ((s >> 7) & 1)) >> 7
             } else {
                 (s + 0x1f + ((s >> 6) & 1)) >> 6
@@ -139,16 +144,16 @@ impl Factor {
             }
             while s < 1 << 29 {
                 s <<= 1;
-                e -= 1;
+                f -= 1;
             }
             (s + 0x1f + ((s >> 6) & 1)) >> 6
         };
         // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
-        if e.wrapping_sub(1).cast_unsigned() >= 253 {
+        if f.cast_unsigned() >= 253 {
             // Overflow (or close), or a subnormal sum.
             return None;
         }
-        Some(sign | (((e - 1).cast_unsigned() << 23) + sig))
+        Some((sign & SIGN) | ((f.cast_unsigned() << 23) + sig))
     }
 }
 
