@@ -109,52 +109,62 @@ impl Factor {
         }
         let fa = fa.cast_signed();
         let ma = (ab & FRACTION) | HIDDEN_BIT;
-        let (mut f, big, small, d, mut sign) = if fa >= fp {
-            (fa, ma, p, (fa - fp).cast_unsigned(), ab)
+        // The bigger exponent first (`acc`'s when equal).
+        let same = (ab ^ sx).cast_signed() >= 0;
+        if fa >= fp {
+            sum(ab, fa, ma, p, (fa - fp).cast_unsigned(), same)
         } else {
-            (fp, p, ma, (fp - fa).cast_unsigned(), sx)
-        };
-        if d >= 27 {
-            // `|small| <= ulp(big) / 8`: rounds back to `big`, even below a power of two.
-            return Some((sign & SIGN) | ((f.cast_unsigned() << 23) + big));
+            sum(sx, fp, p, ma, (fp - fa).cast_unsigned(), same)
         }
-        // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
-        let big = big << 6;
-        let small = small << 6;
-        let aligned = small >> d;
-        let aligned = aligned | u32::from(aligned << d != small);
-        let sig = if (ab ^ sx).cast_signed() >= 0 {
-            let s = big + aligned; // in [2^29, 2^31)
-            if s >= 1 << 30 {
-                f += 1;
-                (s + 0x3f + ((s >> 7) & 1)) >> 7
-            } else {
-                (s + 0x1f + ((s >> 6) & 1)) >> 6
-            }
-        } else {
-            let mut s = big.wrapping_sub(aligned);
-            if s == 0 {
-                // `y - y = +0` when rounding to nearest.
-                return Some(0);
-            }
-            if s >= 1 << 31 {
-                // Only for `d == 0`: `small` was the bigger one.
-                s = s.wrapping_neg();
-                sign ^= SIGN;
-            }
-            while s < 1 << 29 {
-                s <<= 1;
-                f -= 1;
-            }
-            (s + 0x1f + ((s >> 6) & 1)) >> 6
-        };
-        // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
-        if f.cast_unsigned() >= 253 {
-            // Overflow (or close), or a subnormal sum.
-            return None;
-        }
-        Some((sign & SIGN) | ((f.cast_unsigned() << 23) + sig))
     }
+}
+
+/// `big + small` or, unless `same` (sign), `big - small`, rounded, with `big`'s sign in
+/// bit 31 of `sign`: significands `big` and `small` in [2^23, 2^24], of exponents `f + 1`
+/// and `f + 1 - d` (`f` in 0..=252, `d >= 0`), or `None` if the sum is subnormal or near
+/// overflow.
+#[inline(always)]
+fn sum(mut sign: u32, mut f: i32, big: u32, small: u32, d: u32, same: bool) -> Option<u32> {
+    if d >= 27 {
+        // `|small| <= ulp(big) / 8`: rounds back to `big`, even below a power of two.
+        return Some((sign & SIGN) | ((f.cast_unsigned() << 23) + big));
+    }
+    // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
+    let big = big << 6;
+    let small = small << 6;
+    let aligned = small >> d;
+    let aligned = aligned | u32::from(aligned << d != small);
+    let sig = if same {
+        let s = big + aligned; // in [2^29, 2^31)
+        if s >= 1 << 30 {
+            f += 1;
+            (s + 0x3f + ((s >> 7) & 1)) >> 7
+        } else {
+            (s + 0x1f + ((s >> 6) & 1)) >> 6
+        }
+    } else {
+        let mut s = big.wrapping_sub(aligned);
+        if s == 0 {
+            // `y - y = +0` when rounding to nearest.
+            return Some(0);
+        }
+        if s >= 1 << 31 {
+            // Only for `d == 0`: `small` was the bigger one.
+            s = s.wrapping_neg();
+            sign ^= SIGN;
+        }
+        while s < 1 << 29 {
+            s <<= 1;
+            f -= 1;
+        }
+        (s + 0x1f + ((s >> 6) & 1)) >> 6
+    };
+    // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
+    if f.cast_unsigned() >= 253 {
+        // Overflow (or close), or a subnormal sum.
+        return None;
+    }
+    Some((sign & SIGN) | ((f.cast_unsigned() << 23) + sig))
 }
 
 /// `acc + x * w` by the compiler's routines: the rare cases of [`Factor::mul_add`], out of
