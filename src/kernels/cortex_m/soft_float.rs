@@ -52,13 +52,13 @@ impl Factor {
         acc
     }
 
-    /// `*acc += self * w` as [`Self::mul_add`]. The rare cases re-read `*acc` and `*w`
-    /// out of line: the loop keeps neither value live for them.
+    /// `*acc += self * w` as [`Self::mul_add`].
     #[inline(always)]
     pub(crate) fn mul_add_to(&self, acc: &mut f32, w: &f32) {
         *acc = match self.mul_add_bits(acc.to_bits(), w.to_bits()) {
             Some(bits) => f32::from_bits(bits),
-            None => general(acc, self, w),
+            // The rare cases, by the compiler's routines.
+            None => general_add(*acc, self.x * *w),
         };
     }
 
@@ -167,12 +167,11 @@ fn sum(mut sign: u32, mut f: i32, big: u32, small: u32, d: u32, same: bool) -> O
     Some((sign & SIGN) | ((f.cast_unsigned() << 23) + sig))
 }
 
-/// `acc + x * w` by the compiler's routines: the rare cases of [`Factor::mul_add`], out of
-/// its loop.
+/// `a + b` by the compiler's routine, out of line (the rare cases of [`Factor::mul_add`]).
 #[cold]
 #[inline(never)]
-fn general(acc: &f32, x: &Factor, w: &f32) -> f32 {
-    *acc + x.x * *w
+fn general_add(a: f32, b: f32) -> f32 {
+    a + b
 }
 
 /// `a + b`, rounded to `f32`.
