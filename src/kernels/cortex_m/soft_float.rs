@@ -48,17 +48,17 @@ impl Factor {
     /// `acc + x * w` in `f32`, no fused multiply-add).
     #[cfg(test)]
     pub(crate) fn mul_add(&self, mut acc: f32, w: f32) -> f32 {
-        self.mul_add_to(&mut acc, &w);
+        self.mul_add_to(&mut acc, w);
         acc
     }
 
     /// `*acc += self * w` as [`Self::mul_add`].
     #[inline(always)]
-    pub(crate) fn mul_add_to(&self, acc: &mut f32, w: &f32) {
+    pub(crate) fn mul_add_to(&self, acc: &mut f32, w: f32) {
         *acc = match self.mul_add_bits(acc.to_bits(), w.to_bits()) {
             Some(bits) => f32::from_bits(bits),
             // The rare cases, by the compiler's routines.
-            None => general_add(*acc, self.x * *w),
+            None => general_add(*acc, self.x * w),
         };
     }
 
