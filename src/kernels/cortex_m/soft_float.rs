@@ -2,11 +2,13 @@
 //! ties to even), for targets without a floating-point unit.
 //!
 //! Only the common case is computed here: normal operands with a normal result (and zeros
-//! in [`add`]). Anything else (subnormals, infinities, NaN, overflow, underflow) is handed
-//! to the compiler's own `f32` operations, so every result is exactly IEEE 754's. The
-//! common case is about twice as fast as the compiler's general routines: no call, no
+//! in [`add`], a zero accumulator in [`Factor::mul_add_to`]). Anything else (subnormals,
+//! infinities, NaN, overflow, underflow) is handed to the compiler's own `f32` operations,
+//! so every result is exactly IEEE 754's. The multiply-add `acc + x * w` (two roundings,
+//! not fused) is more than twice as fast as the compiler's general routines: no call, no
 //! unpacking of the constant factor for each product, no 64-bit multiply (which a
-//! Cortex-M0 does not have; four 12 x 12-bit products instead).
+//! Cortex-M0 does not have; three 32-bit products instead), and the rounded product goes
+//! into the sum unpacked.
 
 const SIGN: u32 = 0x8000_0000;
 const FRACTION: u32 = 0x007f_ffff;
