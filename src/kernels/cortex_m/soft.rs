@@ -18,7 +18,7 @@ use super::soft_float::{Factor, add};
 fn axpy<const N: usize>(x: f32, w: &[f32; N], acc: &mut [f32; N]) {
     if let Some(f) = Factor::new(x) {
         for (a, &w) in acc.iter_mut().zip(w) {
-            *a = add(*a, f.mul(w));
+            f.mul_add_to(a, w);
         }
     } else {
         for (a, &w) in acc.iter_mut().zip(w) {

@@ -2,11 +2,13 @@
 //! ties to even), for targets without a floating-point unit.
 //!
 //! Only the common case is computed here: normal operands with a normal result (and zeros
-//! in [`add`]). Anything else (subnormals, infinities, NaN, overflow, underflow) is handed
-//! to the compiler's own `f32` operations, so every result is exactly IEEE 754's. The
-//! common case is about twice as fast as the compiler's general routines: no call, no
+//! in [`add`], a zero accumulator in [`Factor::mul_add_to`]). Anything else (subnormals,
+//! infinities, NaN, overflow, underflow) is handed to the compiler's own `f32` operations,
+//! so every result is exactly IEEE 754's. The multiply-add `acc + x * w` (two roundings,
+//! not fused) is more than twice as fast as the compiler's general routines: no call, no
 //! unpacking of the constant factor for each product, no 64-bit multiply (which a
-//! Cortex-M0 does not have; four 12 x 12-bit products instead).
+//! Cortex-M0 does not have; three 32-bit products instead), and the rounded product goes
+//! into the sum unpacked.
 
 const SIGN: u32 = 0x8000_0000;
 const FRACTION: u32 = 0x007f_ffff;
@@ -16,9 +18,10 @@ const HIDDEN_BIT: u32 = 0x0080_0000;
 pub(crate) struct Factor {
     x: f32,
     sign: u32,
-    /// Biased exponent, 1..=254.
+    /// Biased exponent minus the bias, -126..=127.
     exp: i32,
-    /// The 24-bit significand `m = hi * 2^12 + lo`.
+    /// The 24-bit significand `m = hi * 2^16 + lo` (`hi` 8 bits, `lo` 16 bits).
+    m: u32,
     hi: u32,
     lo: u32,
 }
@@ -36,50 +39,141 @@ impl Factor {
         Some(Self {
             x,
             sign: bits & SIGN,
-            exp: exp.cast_signed(),
-            hi: m >> 12,
-            lo: m & 0xfff,
+            exp: exp.cast_signed() - 127,
+            m,
+            hi: m >> 16,
+            lo: m & 0xffff,
         })
     }
 
-    /// `self * w`, rounded to `f32`.
-    #[inline(always)]
-    pub(crate) fn mul(&self, w: f32) -> f32 {
-        let bits = w.to_bits();
-        let exp = (bits >> 23) & 0xff;
-        if exp == 0 || exp == 0xff {
-            return self.x * w;
-        }
-        let m = (bits & FRACTION) | HIDDEN_BIT;
-        let (hi, lo) = (m >> 12, m & 0xfff);
-        // The 48-bit product P = top * 2^24 + rest, from four products of 12-bit halves.
-        let mid = self.hi * lo + self.lo * hi; // < 2^25
-        let low = ((mid & 0xfff) << 12) + self.lo * lo; // < 2^25
-        let top = self.hi * hi + (mid >> 12) + (low >> 24); // in [2^22, 2^24)
-        let rest = low & 0xff_ffff;
-        // P in [2^47, 2^48): 24 bits from `top`; in [2^46, 2^47): one more from `rest`.
-        let (mut sig, rem, half, mut e) = if top >= 1 << 23 {
-            (top, rest, 1 << 23, self.exp + exp.cast_signed() - 126)
-        } else {
-            (
-                (top << 1) | (rest >> 23),
-                rest & 0x7f_ffff,
-                1 << 22,
-                self.exp + exp.cast_signed() - 127,
-            )
-        };
-        if rem > half || (rem == half && sig & 1 == 1) {
-            sig += 1;
-            if sig == 1 << 24 {
-                sig = HIDDEN_BIT;
-                e += 1;
-            }
-        }
-        if e <= 0 || e >= 0xff {
-            return self.x * w;
-        }
-        f32::from_bits(((self.sign ^ bits) & SIGN) | ((e as u32) << 23) | (sig & FRACTION))
+    /// `acc + self * w`, the product rounded to `f32`, then the sum (two roundings, as
+    /// `acc + x * w` in `f32`, no fused multiply-add).
+    #[cfg(test)]
+    pub(crate) fn mul_add(&self, mut acc: f32, w: f32) -> f32 {
+        self.mul_add_to(&mut acc, w);
+        acc
     }
+
+    /// `*acc += self * w` as [`Self::mul_add`].
+    #[inline(always)]
+    pub(crate) fn mul_add_to(&self, acc: &mut f32, w: f32) {
+        *acc = match self.mul_add_bits(acc.to_bits(), w.to_bits()) {
+            Some(bits) => f32::from_bits(bits),
+            // The rare cases, by the compiler's routines.
+            None => general_add(*acc, self.x * w),
+        };
+    }
+
+    /// The common case of [`Self::mul_add`] (normal operands, product and sum normal, not
+    /// near overflow, or `acc` zero), or `None`. The product is not packed: its rounded
+    /// significand and exponent go straight into the sum. Exponents are kept as `f = e - 1`
+    /// (biased `e` of a normal number in 1..=254): the packed bits are then
+    /// `sign | (f << 23) + significand`, and `e` out of range is `f >= 254` unsigned.
+    #[inline(always)]
+    fn mul_add_bits(&self, ab: u32, wb: u32) -> Option<u32> {
+        let fw = (wb << 1).wrapping_sub(1 << 24) >> 24;
+        if fw >= 254 {
+            // `w` zero, subnormal, infinite or NaN.
+            return None;
+        }
+        // The 48-bit product of the significands, `P = m (w_hi 2^16 + w_lo)
+        // = (m w_hi + hi w_lo) 2^16 + lo w_lo`, three 32-bit products: `w_hi` has 8 bits,
+        // `hi` 8, `lo` and `w_lo` 16. `tf = floor(P / 2^16)`, in [2^30, 2^32): each partial
+        // sum is at most `tf`, no overflow.
+        let w_hi = ((wb << 9) >> 25) | 0x80;
+        let w_lo = wb & 0xffff;
+        let low = self.lo * w_lo;
+        let tf = self.m * w_hi + self.hi * w_lo + (low >> 16);
+        // `t = floor(P / 2^17)`, in [2^29, 2^31), the 17 bits below it sticking to its
+        // lowest bit (below the rounding bit either way).
+        let mut t = (tf >> 1) | u32::from((tf << 31) | (low << 16) != 0);
+        // `e_p - 1 = e_x + e_w - 127 - 1`, one more if `P >= 2^47`.
+        let mut fp = self.exp + fw.cast_signed();
+        if t < 1 << 30 {
+            t <<= 1;
+        } else {
+            fp += 1;
+        }
+        // Round to 24 bits, to nearest, ties to even (no overflow: `t < 2^31`).
+        let p = (t + 0x3f + ((t >> 7) & 1)) >> 7;
+        // `fl(x w) = p * 2^(fp - 149)`, `p` in [2^23, 2^24] (2^24 when rounded up: it
+        // carries into the exponent when packed, and every step below holds for it).
+        if fp.cast_unsigned() >= 253 {
+            // The product is subnormal, overflows or is near it.
+            return None;
+        }
+        // The product's sign in bit 31 (the other bits: noise).
+        let sx = self.sign ^ wb;
+        let fa = (ab << 1).wrapping_sub(1 << 24) >> 24;
+        if fa >= 254 {
+            // `+-0 + fl(x w) = fl(x w)` (not zero); `acc` subnormal, infinite or NaN: none.
+            return (ab << 1 == 0).then_some((sx & SIGN) | ((fp.cast_unsigned() << 23) + p));
+        }
+        let fa = fa.cast_signed();
+        let ma = (ab & FRACTION) | HIDDEN_BIT;
+        // The bigger exponent first (`acc`'s when equal).
+        let same = (ab ^ sx).cast_signed() >= 0;
+        if fa >= fp {
+            sum(ab, fa, ma, p, (fa - fp).cast_unsigned(), same)
+        } else {
+            sum(sx, fp, p, ma, (fp - fa).cast_unsigned(), same)
+        }
+    }
+}
+
+/// `big + small` or, unless `same` (sign), `big - small`, rounded, with `big`'s sign in
+/// bit 31 of `sign`: significands `big` and `small` in [2^23, 2^24], of exponents `f + 1`
+/// and `f + 1 - d` (`f` in 0..=252, `d >= 0`), or `None` if the sum is subnormal or near
+/// overflow.
+#[inline(always)]
+fn sum(mut sign: u32, mut f: i32, big: u32, small: u32, d: u32, same: bool) -> Option<u32> {
+    if d >= 27 {
+        // `|small| <= ulp(big) / 8`: rounds back to `big`, even below a power of two.
+        return Some((sign & SIGN) | ((f.cast_unsigned() << 23) + big));
+    }
+    // Six guard bits; the bits shifted out of `small` stick to its lowest bit.
+    let big = big << 6;
+    let small = small << 6;
+    let aligned = small >> d;
+    let aligned = aligned | u32::from(aligned << d != small);
+    let sig = if same {
+        let s = big + aligned; // in [2^29, 2^31)
+        if s >= 1 << 30 {
+            f += 1;
+            (s + 0x3f + ((s >> 7) & 1)) >> 7
+        } else {
+            (s + 0x1f + ((s >> 6) & 1)) >> 6
+        }
+    } else {
+        let mut s = big.wrapping_sub(aligned);
+        if s == 0 {
+            // `y - y = +0` when rounding to nearest.
+            return Some(0);
+        }
+        if s >= 1 << 31 {
+            // Only for `d == 0`: `small` was the bigger one.
+            s = s.wrapping_neg();
+            sign ^= SIGN;
+        }
+        while s < 1 << 29 {
+            s <<= 1;
+            f -= 1;
+        }
+        (s + 0x1f + ((s >> 6) & 1)) >> 6
+    };
+    // `sig` in [2^23, 2^24]: 2^24 (rounded up) carries into the exponent when packed.
+    if f.cast_unsigned() >= 253 {
+        // Overflow (or close), or a subnormal sum.
+        return None;
+    }
+    Some((sign & SIGN) | ((f.cast_unsigned() << 23) + sig))
+}
+
+/// `a + b` by the compiler's routine, out of line (the rare cases of [`Factor::mul_add`]).
+#[cold]
+#[inline(never)]
+fn general_add(a: f32, b: f32) -> f32 {
+    a + b
 }
 
 /// `a + b`, rounded to `f32`.
@@ -202,8 +296,19 @@ mod tests {
             let (a, b) = (f32::from_bits(a), f32::from_bits(b));
             assert!(same(add(a, b), a + b), "{a:e} + {b:e}: {:e}", add(a, b));
             if let Some(f) = Factor::new(a) {
-                let product = f.mul(b);
-                assert!(same(product, a * b), "{a:e} * {b:e}: {product:e}");
+                // `c + a b` for a `c` of every kind: random bits, or near `a b`'s size with
+                // either sign (cancellation).
+                let near = (a * b).to_bits();
+                let c = if i % 3 == 0 {
+                    next(&mut s) as u32
+                } else {
+                    edgy(&mut s, near & 0x7fff_ffff) ^ (near & 0x8000_0000) ^ ((i % 2) << 31)
+                };
+                let c = f32::from_bits(c);
+                let fused = f.mul_add(c, b);
+                assert!(same(fused, c + a * b), "{c:e} + {a:e} * {b:e}: {fused:e}");
+                assert!(same(f.mul_add(0.0, b), 0.0 + a * b), "0 + {a:e} * {b:e}");
+                assert!(same(f.mul_add(-0.0, b), -0.0 + a * b), "-0 + {a:e} * {b:e}");
             }
         }
     }
@@ -218,7 +323,7 @@ mod tests {
             let (mut fast, mut native) = (0.0f32, 0.0f32);
             for _ in 0..64 {
                 let w = f32::from_bits(edgy(&mut s, 0x3f00_0000));
-                fast = add(fast, f.mul(w));
+                fast = f.mul_add(fast, w);
                 native += x * w;
                 assert!(same(fast, native));
             }
