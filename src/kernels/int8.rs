@@ -156,61 +156,6 @@ fn high_mul_halves(a: i32, b: i32) -> i32 {
         .wrapping_add(i32::from(carry) << 2)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::high_mul_halves;
-
-    /// `high_mul_halves` against the `i128` definition: every edge pair, then a sweep.
-    #[test]
-    fn high_mul_halves_is_exact() {
-        let reference =
-            |a: i32, b: i32| (i128::from(a) * i128::from(b) + (1 << 30)).div_euclid(1 << 31) as i32;
-        let edges = [
-            i32::MIN,
-            i32::MIN + 1,
-            -(1 << 30),
-            -65_537,
-            -65_536,
-            -65_535,
-            -32_768,
-            -3,
-            -1,
-            0,
-            1,
-            2,
-            3,
-            32_767,
-            32_768,
-            65_535,
-            65_536,
-            1 << 30,
-            (1 << 30) + 1,
-            i32::MAX - 1,
-            i32::MAX,
-        ];
-        for a in edges {
-            for b in edges.into_iter().filter(|&b| b >= 0) {
-                assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
-            }
-        }
-        // A 64-bit LCG: deterministic, no dependency.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..2_000_000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let a = (state >> 32) as i32;
-            let b = (state as u32 >> 1) as i32;
-            let a = if state & 1 == 0 {
-                a
-            } else {
-                a >> (state >> 27 & 31)
-            };
-            assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
-        }
-    }
-}
-
 /// The rare case of [`scale`] (`M >= 1`, or an invalid multiplier), kept out of the loop.
 #[cold]
 #[inline(never)]
@@ -315,4 +260,59 @@ fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
         acc[3] = acc[3].wrapping_add(xi * i32::from(w3));
     }
     acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::high_mul_halves;
+
+    /// `high_mul_halves` against the `i128` definition: every edge pair, then a sweep.
+    #[test]
+    fn high_mul_halves_is_exact() {
+        let reference =
+            |a: i32, b: i32| (i128::from(a) * i128::from(b) + (1 << 30)).div_euclid(1 << 31) as i32;
+        let edges = [
+            i32::MIN,
+            i32::MIN + 1,
+            -(1 << 30),
+            -65_537,
+            -65_536,
+            -65_535,
+            -32_768,
+            -3,
+            -1,
+            0,
+            1,
+            2,
+            3,
+            32_767,
+            32_768,
+            65_535,
+            65_536,
+            1 << 30,
+            (1 << 30) + 1,
+            i32::MAX - 1,
+            i32::MAX,
+        ];
+        for a in edges {
+            for b in edges.into_iter().filter(|&b| b >= 0) {
+                assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
+            }
+        }
+        // A 64-bit LCG: deterministic, no dependency.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2_000_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let a = (state >> 32) as i32;
+            let b = (state as u32 >> 1).cast_signed();
+            let a = if state & 1 == 0 {
+                a
+            } else {
+                a >> (state >> 27 & 31)
+            };
+            assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
+        }
+    }
 }
