@@ -277,3 +277,76 @@ fn multiply_random_against_reference_and_real_product() {
         }
     }
 }
+
+/// The kernels' output stage (`Requant::output`, with its straight-line path for
+/// `shift <= 0`) gives the bits of `multiply_by_quantized_multiplier` + zero point + clamp
+/// for every input, valid multipliers or not (shifts outside `[-31, 30]`, `i32::MIN`, 0,
+/// small ones): edge values, then a seeded random sweep.
+#[test]
+fn output_stage_matches_multiply_then_clamp() {
+    use ctensor::kernels::int8::Requant;
+    let check = |acc: i32, bias: i32, m: QuantizedMultiplier, zp: i8, min: i8, max: i8| {
+        let r = Requant {
+            bias: &[bias],
+            multiplier: &[m],
+            zero_point: zp,
+            min,
+            max,
+        };
+        let v = multiply_by_quantized_multiplier(bias.wrapping_add(acc), m)
+            .saturating_add(i32::from(zp))
+            .clamp(i32::from(min), i32::from(max));
+        assert_eq!(
+            i32::from(r.output(0, acc)),
+            v,
+            "acc {acc}, bias {bias}, {m:?}, zp {zp}, [{min}, {max}]"
+        );
+    };
+    let multipliers = [
+        1 << 30,
+        (1 << 30) + 1,
+        i32::MAX,
+        1_717_986_918,
+        i32::MIN,
+        i32::MIN + 1,
+        0,
+        1,
+        -1,
+        -(1 << 30),
+    ];
+    for shift in (-40..=35).chain([i32::MIN, i32::MAX, -64, 64]) {
+        for multiplier in multipliers {
+            let m = QuantizedMultiplier { multiplier, shift };
+            for acc in EDGES {
+                for bias in [0, -1, i32::MIN, i32::MAX, 77] {
+                    for (zp, min) in [(0, -128), (-128, -128), (127, 127), (-5, -5), (3, -128)] {
+                        check(acc, bias, m, zp, min, 127);
+                    }
+                }
+            }
+        }
+    }
+    let mut rng = StdRng::seed_from_u64(11);
+    for _ in 0..200_000 {
+        let m = QuantizedMultiplier {
+            multiplier: if rng.random_bool(0.9) {
+                rng.random_range(1 << 30..=i32::MAX)
+            } else {
+                rng.random()
+            },
+            shift: if rng.random_bool(0.9) {
+                rng.random_range(-31..=30)
+            } else {
+                rng.random_range(-100..=100)
+            },
+        };
+        let acc = if rng.random_bool(0.5) {
+            rng.random()
+        } else {
+            rng.random_range(-70_000..70_000)
+        };
+        let zp: i8 = rng.random();
+        let min = if rng.random_bool(0.5) { zp } else { -128 };
+        check(acc, rng.random_range(-1000..1000), m, zp, min, 127);
+    }
+}

@@ -7,7 +7,8 @@
 //! of weights, split the same way, and two `SMLAD`s (`acc += a.lo b.lo + a.hi b.hi`). The
 //! rows of a group of four are `I` bytes apart, read at immediate offsets `I`, `2I`, `3I`
 //! from row 0's pointer (so `3I <= 4095`, the largest immediate offset; wider layers take
-//! the portable path). 25 instructions per 16 multiply-adds; the `I mod 4` last inputs are
+//! the portable path). The loop does two words of `x` per pass: 48 instructions per 32
+//! multiply-adds (an odd word first, outside it); the `I mod 4` last inputs are
 //! added in Rust. `SMLAD` wraps (it only flags overflow), as the portable kernel's
 //! `wrapping_add` does: the same bits.
 
@@ -16,6 +17,38 @@ use core::arch::asm;
 /// Whether [`dot4`] takes a layer of `I` inputs (the immediate offsets `I`, `2I`, `3I`).
 pub(crate) const fn fits(inputs: usize) -> bool {
     3 * inputs <= 4095
+}
+
+/// The `asm!` lines of one step of [`dot4`]: four inputs (one word of `x`) into the four
+/// accumulators.
+macro_rules! dot4_step {
+    () => {
+        concat!(
+            "ldr {xa}, [{x}], #4\n",
+            "sxtb16 {xb}, {xa}, ror #8\n",
+            "sxtb16 {xa}, {xa}\n",
+            "ldr {t}, [{w}, #{o1}]\n",
+            "sxtb16 {tb}, {t}, ror #8\n",
+            "sxtb16 {t}, {t}\n",
+            "smlad {a1}, {xa}, {t}, {a1}\n",
+            "smlad {a1}, {xb}, {tb}, {a1}\n",
+            "ldr {t}, [{w}, #{o2}]\n",
+            "sxtb16 {tb}, {t}, ror #8\n",
+            "sxtb16 {t}, {t}\n",
+            "smlad {a2}, {xa}, {t}, {a2}\n",
+            "smlad {a2}, {xb}, {tb}, {a2}\n",
+            "ldr {t}, [{w}, #{o3}]\n",
+            "sxtb16 {tb}, {t}, ror #8\n",
+            "sxtb16 {t}, {t}\n",
+            "smlad {a3}, {xa}, {t}, {a3}\n",
+            "smlad {a3}, {xb}, {tb}, {a3}\n",
+            "ldr {t}, [{w}], #4\n",
+            "sxtb16 {tb}, {t}, ror #8\n",
+            "sxtb16 {t}, {t}\n",
+            "smlad {a0}, {xa}, {t}, {a0}\n",
+            "smlad {a0}, {xb}, {tb}, {a0}\n",
+        )
+    };
 }
 
 /// The dot products of `x` with the four rows of `g`.
@@ -36,32 +69,19 @@ pub(crate) fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
         // flags are clobbered (default).
         unsafe {
             asm!(
+                // n = steps / 2 (Z if 0), C = steps mod 2: an odd step first, then the
+                // loop two steps per pass (the body sets no flags).
+                "lsrs {n}, {n}, #1",
+                "bcc 3f",
+                dot4_step!(),
+                "3:",
+                "beq 4f",
                 "2:",
-                "ldr {xa}, [{x}], #4",
-                "sxtb16 {xb}, {xa}, ror #8",
-                "sxtb16 {xa}, {xa}",
-                "ldr {t}, [{w}, #{o1}]",
-                "sxtb16 {tb}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {a1}, {xa}, {t}, {a1}",
-                "smlad {a1}, {xb}, {tb}, {a1}",
-                "ldr {t}, [{w}, #{o2}]",
-                "sxtb16 {tb}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {a2}, {xa}, {t}, {a2}",
-                "smlad {a2}, {xb}, {tb}, {a2}",
-                "ldr {t}, [{w}, #{o3}]",
-                "sxtb16 {tb}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {a3}, {xa}, {t}, {a3}",
-                "smlad {a3}, {xb}, {tb}, {a3}",
-                "ldr {t}, [{w}], #4",
-                "sxtb16 {tb}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {a0}, {xa}, {t}, {a0}",
-                "smlad {a0}, {xb}, {tb}, {a0}",
+                dot4_step!(),
+                dot4_step!(),
                 "subs {n}, #1",
                 "bne 2b",
+                "4:",
                 x = inout(reg) x.as_ptr() => _,
                 w = inout(reg) g.as_ptr().cast::<i8>() => _,
                 n = inout(reg) steps => _,
@@ -91,4 +111,49 @@ pub(crate) fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
         a3 = a3.wrapping_add(xi * i32::from(g3[i]));
     }
     [a0, a1, a2, a3]
+}
+
+/// The dot product of `x` with one row `w` (the rows left over after the groups of four):
+/// per four inputs one word of each, split by `SXTB16` as in [`dot4`], and two `SMLAD`s
+/// (10 instructions per four multiply-adds); the `I mod 4` last inputs in Rust.
+#[inline]
+pub(crate) fn dot1<const I: usize>(x: &[i8; I], w: &[i8; I]) -> i32 {
+    let steps = I / 4;
+    let mut acc = 0_i32;
+    if steps > 0 {
+        // SAFETY: `x` and `w` walk `x[0..4 steps]` and `w[0..4 steps]`, four bytes per step
+        // (4 steps <= I): every byte read is an element of `x` or of `w`; the
+        // post-incremented pointers end at most one past the end of each array. Unaligned
+        // word loads are architectural on ARMv7E-M. No memory is written, the stack is not
+        // touched; the flags are clobbered (default).
+        unsafe {
+            asm!(
+                "2:",
+                "ldr {xa}, [{x}], #4",
+                "ldr {wa}, [{w}], #4",
+                "sxtb16 {xb}, {xa}, ror #8",
+                "sxtb16 {xa}, {xa}",
+                "sxtb16 {wb}, {wa}, ror #8",
+                "sxtb16 {wa}, {wa}",
+                "smlad {acc}, {xa}, {wa}, {acc}",
+                "smlad {acc}, {xb}, {wb}, {acc}",
+                "subs {n}, #1",
+                "bne 2b",
+                x = inout(reg) x.as_ptr() => _,
+                w = inout(reg) w.as_ptr() => _,
+                n = inout(reg) steps => _,
+                xa = out(reg) _,
+                xb = out(reg) _,
+                wa = out(reg) _,
+                wb = out(reg) _,
+                acc = inout(reg) acc,
+                options(pure, readonly, nostack),
+            );
+        }
+    }
+    for i in 4 * steps..I {
+        // `i < I`: no bounds check.
+        acc = acc.wrapping_add(i32::from(x[i]) * i32::from(w[i]));
+    }
+    acc
 }
