@@ -18,19 +18,31 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let small = valid_small();
-    check(&make_file(mode, rest, &small.to_vec().unwrap()), &small, |b| {
-        qseq_from_bytes_const!(b => [QDense<3, 2>])
-    });
+    check(
+        &make_file(mode, rest, &small.to_vec().unwrap()),
+        &small,
+        |b| qseq_from_bytes_const!(b => [QDense<3, 2>]),
+    );
     let mlp = valid_mlp();
-    check(&make_file(mode, rest, &mlp.to_vec().unwrap()), &mlp, |b| {
-        qseq_from_bytes_const!(b => [QDense<5, 4>, QRelu<4>, QDense<4, 3>])
-    });
+    check(
+        &make_file(mode, rest, &mlp.to_vec().unwrap()),
+        &mlp,
+        |b| qseq_from_bytes_const!(b => [QDense<5, 4>, QRelu<4>, QDense<4, 3>]),
+    );
 });
 
 fn valid_small() -> Small {
     let p = QuantParams::new(0.05, -3).unwrap();
     let q = QuantParams::new(0.2, 10).unwrap();
-    QSeq::new((QDense::new([[1, -2, 3], [127, -127, 0]], [0.01, 0.02], [5, -7], p, q, -128).unwrap(),))
+    QSeq::new((QDense::new(
+        [[1, -2, 3], [127, -127, 0]],
+        [0.01, 0.02],
+        [5, -7],
+        p,
+        q,
+        -128,
+    )
+    .unwrap(),))
 }
 
 fn valid_mlp() -> Mlp {
@@ -94,8 +106,16 @@ fn check<L, const D: usize, const K: usize>(
             let _ = e.to_string();
         }
         Ok(()) => {
-            assert_eq!(Ok(&net), constant.as_ref(), "const and run-time decoders differ");
-            assert_eq!(net.to_vec().as_deref(), Ok(bytes), "written back differently");
+            assert_eq!(
+                Ok(&net),
+                constant.as_ref(),
+                "const and run-time decoders differ"
+            );
+            assert_eq!(
+                net.to_vec().as_deref(),
+                Ok(bytes),
+                "written back differently"
+            );
             for x in [[0_i8; D], [-128; D], [127; D]] {
                 let _ = net.logits_q(&x);
             }
