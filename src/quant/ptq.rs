@@ -25,7 +25,7 @@ use crate::quant::layer::QLayer;
 use crate::quant::net::QSeq;
 use crate::quant::params::{QuantParams, round_half_away};
 use crate::quant::relu::QRelu;
-use crate::{Dense, DropoutLayer, Error, Mlp, MlpSeq, Relu, Result, Scalar, Seq};
+use crate::{Dense, DropoutLayer, Error, Mlp, MlpSeq, Relu, Result, Scalar, Seq, relu};
 
 /// Rows per call of the float forward pass during calibration.
 const CHUNK: usize = 64;
@@ -171,10 +171,7 @@ impl<const N: usize, T: Scalar> Quantize for Relu<N, T> {
         y: &mut Vec<[T; N]>,
         _: usize,
     ) -> Result<QRelu<N>> {
-        y.extend(
-            x.iter()
-                .map(|r| r.map(|v| if v > T::ZERO { v } else { T::ZERO })),
-        );
+        y.extend(x.iter().map(|r| r.map(relu)));
         Ok(QRelu::new(input))
     }
 }
