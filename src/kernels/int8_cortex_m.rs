@@ -33,14 +33,20 @@
 
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 mod dot;
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod group;
 mod requant;
 
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-use super::int8::Requant;
+use super::int8::{Requant, dot};
 
 /// One row through an int8 dense layer on the Cortex-M0: the same bits as the portable
 /// [`dense_row`](super::int8::dense_row). Output channels four at a time (each load of `x`
-/// serves four rows), then a pair and a single for the rest.
+/// serves four rows; dot products and output stage in one `asm!` block), then a pair and a
+/// single for the rest.
+///
+/// # Panics
+/// If `r.min > r.max` (as the portable path's `clamp`).
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 #[inline]
 pub(crate) fn dense_row<const I: usize, const O: usize>(
@@ -50,15 +56,33 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     y: &mut [i8; O],
 ) {
     let (z, lo, hi) = (r.zero_point, r.min, r.max);
+    assert!(lo <= hi, "the clamp's lower bound is above its upper bound");
     let out = |b: i32, m, d: i32| requant::finish(b.wrapping_add(d), m, z, lo, hi);
     // `as_chunks`: groups and the rest, with no bounds check and no panic path.
     let (wg, w_rest) = w.as_chunks::<4>();
     let (yg, y_rest) = y.as_chunks_mut::<4>();
     let (bg, b_rest) = r.bias.as_chunks::<4>();
     let (mg, m_rest) = r.multiplier.as_chunks::<4>();
+    let zlh = group::pack(z, lo, hi);
     for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
-        let d = dot::dot4(x, g);
-        *yg = core::array::from_fn(|k| out(bg[k], mg[k], d[k]));
+        let p = group::Group {
+            start: 0_i32.wrapping_sub_unsigned(I as u32),
+            bias: bg.as_ptr(),
+            multiplier: mg.as_ptr(),
+            y: yg.as_mut_ptr(),
+            zlh,
+        };
+        // SAFETY: `bg`, `mg` and `yg` are arrays of four (`yg` borrowed mutably, no other
+        // reference to it is used while the block runs); `start` is `-I` (an array of `I`
+        // bytes is far below 2^31 bytes on a 32-bit core, so it is exact).
+        if unsafe { group::dot4_finish(x, g, &p) } {
+            // A multiplier off the straight line: those channels in Rust (rare: `M >= 1`).
+            for k in 0..4 {
+                if !requant::straight(mg[k]) {
+                    yg[k] = out(bg[k], mg[k], dot(x, &g[k]));
+                }
+            }
+        }
     }
     let (wp, w1) = w_rest.as_chunks::<2>();
     let (yp, y1) = y_rest.as_chunks_mut::<2>();
@@ -66,7 +90,9 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     let (mp, m1) = m_rest.as_chunks::<2>();
     for (((g, yp), bp), mp) in wp.iter().zip(yp).zip(bp).zip(mp) {
         let d = dot::dot2(x, &g[0], &g[1]);
-        *yp = core::array::from_fn(|k| out(bp[k], mp[k], d[k]));
+        for k in 0..2 {
+            yp[k] = out(bp[k], mp[k], d[k]);
+        }
     }
     for (((wo, yo), &b), &m) in w1.iter().zip(y1).zip(b1).zip(m1) {
         *yo = out(b, m, dot::dot1(x, wo));

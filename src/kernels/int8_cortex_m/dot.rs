@@ -21,6 +21,7 @@ fn start<const I: usize>() -> i32 {
 /// The dot products of `x` with the four rows of `w`: 14 instructions per input (57 per
 /// pass of four inputs, 3.56 per multiply-add).
 #[inline(always)]
+#[allow(dead_code)]
 pub(super) fn dot4<const I: usize>(x: &[i8; I], w: &[[i8; I]; 4]) -> [i32; 4] {
     let (a0, a1, a2, a3);
     // SAFETY: `r0`-`r4` hold `x`, `w[0]`..`w[3]` advanced by `I`: one past the end of each

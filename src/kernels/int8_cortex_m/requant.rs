@@ -24,75 +24,72 @@ use crate::quant::requant::{QuantizedMultiplier, multiply_by_quantized_multiplie
 /// Output `y = clamp(z + acc M, lo, hi)` (see the [module](self)).
 #[inline(always)]
 pub(super) fn finish(acc: i32, m: QuantizedMultiplier, z: i8, lo: i8, hi: i8) -> i8 {
-    // `e - 1` for `shift = -e`: in `[0, 30]` exactly when `shift` is in `[-31, -1]`.
     let e1 = !m.shift;
-    let v = if e1.cast_unsigned() <= 30 && m.multiplier >= 0 {
-        // |r| <= 2^30: the portable path's saturating add does not saturate.
-        scale(acc, m.multiplier, e1).wrapping_add(i32::from(z))
+    let v = if straight(m) {
+        let t = high_mul(acc, m.multiplier);
+        // `t + (t >> 31)` does not overflow: `t > i32::MIN` (see `high_mul`); |r| <= 2^30,
+        // so the portable path's saturating add does not saturate.
+        let r = (((t + (t >> 31)) >> e1) + 1) >> 1;
+        r.wrapping_add(i32::from(z))
     } else {
         general(acc, m).saturating_add(i32::from(z))
     };
     v.clamp(i32::from(lo), i32::from(hi)) as i8
 }
 
-/// `r = RoundingDivideByPOT(high_mul(acc, q), e1 + 1)` for `q` in `[0, 2^31)` and `e1` in
-/// `[0, 30]`: [`high_mul`], then `((t + (t >> 31)) >> e1) + 1) >> 1`. On the Cortex-M0 in
-/// `asm!` (27 instructions; LLVM spilled registers around the Rust form), elsewhere (the
-/// host's tests) the Rust form.
+/// Whether `m` takes the straight line: `q >= 0` and `shift` in `[-31, -1]`. `e - 1 = !shift`
+/// for `shift = -e` is in `[0, 30]` exactly then; with the sign of `q` or'ed in, one
+/// unsigned comparison tests both (as `group.rs` does).
 #[inline(always)]
-fn scale(acc: i32, q: i32, e1: i32) -> i32 {
+pub(super) fn straight(m: QuantizedMultiplier) -> bool {
+    (!m.shift | (m.multiplier >> 31)).cast_unsigned() <= 30
+}
+
+/// [`high_mul_rust`]; on the Cortex-M0 in `asm!` (22 instructions; LLVM spilled registers
+/// around the Rust form).
+#[inline(always)]
+fn high_mul(a: i32, q: i32) -> i32 {
     #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
     {
-        let r;
-        // SAFETY: register arithmetic only: no memory access, no stack; `r0`-`r2` are
-        // operands (the result comes back in `r0`), `r3`-`r5` scratch, the flags clobbered
-        // by default.
+        let t;
+        // SAFETY: register arithmetic only: no memory access, no stack; `r0`-`r4` are
+        // operands (the result comes back in `r0`), the flags clobbered by default.
         unsafe {
             core::arch::asm!(
-                "uxth r3, r0",         // al
+                "uxth r2, r0",         // al
                 "asrs r0, r0, #16",    // ah
-                "uxth r4, r1",         // ql
+                "uxth r3, r1",         // ql
                 "lsrs r1, r1, #16",    // qh
-                "movs r5, r3",
-                "muls r5, r4, r5",     // ll = al ql
-                "muls r4, r0, r4",     // m1 = ah ql
+                "movs r4, r2",
+                "muls r4, r3, r4",     // lo = ll = al ql
+                "muls r3, r0, r3",     // m1 = ah ql
                 "muls r0, r1, r0",     // hi = hh = ah qh
-                "muls r1, r3, r1",     // m2 = al qh
-                "lsls r3, r4, #16",
-                "asrs r4, r4, #16",
-                "adds r5, r5, r3",
-                "adcs r0, r4",         // hi:lo += m1 2^16
-                "lsls r3, r1, #16",
+                "muls r1, r2, r1",     // m2 = al qh
+                "lsls r2, r3, #16",
+                "asrs r3, r3, #16",
+                "adds r4, r4, r2",
+                "adcs r0, r3",         // hi:lo += m1 2^16
+                "lsls r2, r1, #16",
                 "lsrs r1, r1, #16",
-                "adds r5, r5, r3",
+                "adds r4, r4, r2",
                 "adcs r0, r1",         // hi:lo += m2 2^16
-                "lsrs r5, r5, #30",    // floor((lo + 2^30) / 2^31) = (lo / 2^30 + 1) / 2
-                "adds r5, #1",
-                "lsrs r5, r5, #1",
+                "lsrs r4, r4, #30",    // floor((lo + 2^30) / 2^31) = (lo / 2^30 + 1) / 2
+                "adds r4, #1",
+                "lsrs r4, r4, #1",
                 "lsls r0, r0, #1",
-                "adds r0, r0, r5",     // t
-                "asrs r3, r0, #31",
-                "adds r0, r0, r3",
-                "asrs r0, r2",
-                "adds r0, #1",
-                "asrs r0, r0, #1",
-                inout("r0") acc => r,
+                "adds r0, r0, r4",
+                inout("r0") a => t,
                 inout("r1") q => _,
-                in("r2") e1,
+                out("r2") _,
                 out("r3") _,
                 out("r4") _,
-                out("r5") _,
                 options(pure, nomem, nostack),
             );
         }
-        r
+        t
     }
     #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
-    {
-        let t = high_mul(acc, q);
-        // `t + (t >> 31)` does not overflow: `t > i32::MIN` (see `high_mul`).
-        (((t + (t >> 31)) >> e1) + 1) >> 1
-    }
+    high_mul_rust(a, q)
 }
 
 /// `floor((a q + 2^30) / 2^31)` for `q` in `[0, 2^31)`, from four 16 x 16-bit products and a
@@ -112,7 +109,7 @@ fn scale(acc: i32, q: i32, e1: i32) -> i32 {
     allow(dead_code)
 )]
 #[inline(always)]
-fn high_mul(a: i32, q: i32) -> i32 {
+fn high_mul_rust(a: i32, q: i32) -> i32 {
     let (al, ah) = ((a & 0xffff).cast_unsigned(), a >> 16);
     let (ql, qh) = ((q & 0xffff).cast_unsigned(), q >> 16);
     let ll = al * ql;
