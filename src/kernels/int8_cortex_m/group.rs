@@ -39,6 +39,7 @@ pub(super) fn pack(z: i8, lo: i8, hi: i8) -> u32 {
 
 /// The output stage of channel `$k` whose sum is in `$acc` (see `requant.rs` for each step;
 /// `r6` holds the multipliers, `r7` the outputs, `r11` the packed clamp).
+#[rustfmt::skip]
 macro_rules! finish {
     ($acc:literal, $k:literal) => {
         concat!(

@@ -186,8 +186,26 @@ mod tests {
     #[test]
     fn finish_is_the_portable_output_stage() {
         let mut rng = Lcg(11);
-        let multipliers = [0, 1, 1 << 30, (1 << 30) + 1, i32::MAX - 1, i32::MAX, -1, i32::MIN];
-        let accs = [i32::MIN, i32::MIN + 1, -(1 << 30), -1, 0, 1, 1 << 30, i32::MAX];
+        let multipliers = [
+            0,
+            1,
+            1 << 30,
+            (1 << 30) + 1,
+            i32::MAX - 1,
+            i32::MAX,
+            -1,
+            i32::MIN,
+        ];
+        let accs = [
+            i32::MIN,
+            i32::MIN + 1,
+            -(1 << 30),
+            -1,
+            0,
+            1,
+            1 << 30,
+            i32::MAX,
+        ];
         for shift in -40..=33 {
             for trial in 0..3_000 {
                 let multiplier = match multipliers.get(trial) {
@@ -199,9 +217,15 @@ mod tests {
                     Some(&a) => a,
                     None => rng.acc(),
                 };
-                let z = (rng.next() >> 24) as u8 as i8;
+                let z = ((rng.next() >> 24) as u8).cast_signed();
                 let min = if trial % 2 == 0 { -128 } else { z };
-                let r = Requant { bias: &[0], multiplier: &[m], zero_point: z, min, max: 127 };
+                let r = Requant {
+                    bias: &[0],
+                    multiplier: &[m],
+                    zero_point: z,
+                    min,
+                    max: 127,
+                };
                 assert_eq!(
                     finish(acc, m, z, min, 127),
                     r.output(0, acc),
@@ -232,7 +256,11 @@ mod tests {
         /// In `[0, 2^31)`, mostly in `[2^30, 2^31)` (valid).
         fn multiplier(&mut self) -> i32 {
             let (q, s) = (self.next() >> 1, self.next());
-            if s & 3 == 0 { (q >> (s >> 27)).cast_signed() } else { (q | 1 << 30).cast_signed() }
+            if s.trailing_zeros() >= 2 {
+                (q >> (s >> 27)).cast_signed()
+            } else {
+                (q | 1 << 30).cast_signed()
+            }
         }
     }
 }

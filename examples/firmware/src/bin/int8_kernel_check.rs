@@ -43,8 +43,8 @@ fn multiplier(rng: &mut Lcg, t: u32, o: u32) -> QuantizedMultiplier {
     let multiplier = match (r >> 8) % 8 {
         0 => 1 << 30,
         1 => i32::MAX,
-        2 if (t + o) % 3 == 0 => 0,
-        3 if (t + o) % 5 == 0 => -((r >> 1) as i32).max(1),
+        2 if (t + o).is_multiple_of(3) => 0,
+        3 if (t + o).is_multiple_of(5) => -((r >> 1) as i32).max(1),
         _ => ((r >> 1) | (1 << 30)) as i32,
     };
     QuantizedMultiplier { multiplier, shift }
@@ -76,7 +76,13 @@ fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
         }
         let z = rng.next_i8();
         let min = if t % 2 == 0 { -128 } else { z };
-        let r = Requant { bias: &bias, multiplier: &m, zero_point: z, min, max: 127 };
+        let r = Requant {
+            bias: &bias,
+            multiplier: &m,
+            zero_point: z,
+            min,
+            max: 127,
+        };
         for _ in 0..3 {
             let mut x = [0_i8; I];
             for v in &mut x {
@@ -84,14 +90,13 @@ fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             }
             let mut y = [0_i8; O];
             dense_row(&x, &w, &r, &mut y);
-            for o in 0..O {
-                let mut acc = i64::from(bias[o]);
-                for i in 0..I {
-                    acc += i64::from(w[o][i]) * i64::from(x[i]);
-                }
-                let v = multiply_by_quantized_multiplier(acc as i32, m[o])
-                    .saturating_add(i32::from(z));
-                if y[o] != v.clamp(i32::from(min), 127) as i8 {
+            for (((&yo, wo), &b), &mo) in y.iter().zip(&w).zip(&bias).zip(&m) {
+                let acc = wo.iter().zip(&x).fold(i64::from(b), |a, (&wi, &xi)| {
+                    a + i64::from(wi) * i64::from(xi)
+                });
+                let v =
+                    multiply_by_quantized_multiplier(acc as i32, mo).saturating_add(i32::from(z));
+                if yo != v.clamp(i32::from(min), 127) as i8 {
                     bad += 1;
                 }
             }
@@ -132,17 +137,19 @@ fn check<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
                 *v = rng.next_i8();
             }
             let y = layer.logits_q(&x);
-            for o in 0..O {
-                let mut acc = i64::from(layer.bias[o]);
-                for i in 0..I {
-                    acc += i64::from(layer.w[o][i]) * i64::from(x[i]);
-                }
-                let v = i64::from(multiply_by_quantized_multiplier(
-                    acc as i32,
-                    layer.multiplier[o],
-                )) + i64::from(q.zero_point);
+            for (((&yo, wo), &b), &mo) in y
+                .iter()
+                .zip(&layer.w)
+                .zip(&layer.bias)
+                .zip(&layer.multiplier)
+            {
+                let acc = wo.iter().zip(&x).fold(i64::from(b), |a, (&wi, &xi)| {
+                    a + i64::from(wi) * i64::from(xi)
+                });
+                let v = i64::from(multiply_by_quantized_multiplier(acc as i32, mo))
+                    + i64::from(q.zero_point);
                 let expected = v.clamp(i64::from(act_min), 127) as i8;
-                if y[o] != expected {
+                if yo != expected {
                     bad += 1;
                 }
             }
@@ -170,10 +177,36 @@ fn main() -> ! {
         ($(($i:literal, $o:literal)),*) => { $(bad += check_stage::<$i, $o>(&mut rng);)* };
     }
     stages!(
-        (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9), (10, 10),
-        (11, 11), (12, 12), (13, 13), (14, 14), (15, 15), (16, 16), (17, 17), (1, 17),
-        (17, 1), (2, 3), (3, 2), (4, 1), (19, 4), (23, 6), (29, 13), (31, 5), (37, 7),
-        (61, 29), (64, 10), (67, 3)
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 4),
+        (5, 5),
+        (6, 6),
+        (7, 7),
+        (8, 8),
+        (9, 9),
+        (10, 10),
+        (11, 11),
+        (12, 12),
+        (13, 13),
+        (14, 14),
+        (15, 15),
+        (16, 16),
+        (17, 17),
+        (1, 17),
+        (17, 1),
+        (2, 3),
+        (3, 2),
+        (4, 1),
+        (19, 4),
+        (23, 6),
+        (29, 13),
+        (31, 5),
+        (37, 7),
+        (61, 29),
+        (64, 10),
+        (67, 3)
     );
     Out::new()
         .str("int8_kernel_check on ")
