@@ -1,14 +1,12 @@
-//! The Cortex-M0's int8 dot products: four, two or one weight rows against one input row,
-//! each an `asm!` loop over a shared index (see the [parent module](super) for the scheme).
+//! The Cortex-M0's int8 dot products for the output channels left over after the groups of
+//! four (`group.rs`): two or one weight rows against one input row, each an `asm!` loop over
+//! a shared index (see the [parent module](super) for the scheme).
 //!
 //! Every block gets the arrays' one-past-the-end pointers and the index `-I`; it reads
 //! `base + i` for `i` in `-I..0` only (`ldrsb rX, [base, index]`): element `I + i` of each
-//! array. It writes no memory. The accumulators are high registers, declared as outputs.
-//! The first `I % 4` inputs go one at a time (`.rept`), the rest four per pass (`.if`: no
-//! loop when `I < 4`; the last `adds` of a pass sets the flags its `bne` reads, since the
-//! high-register `add` sets none). The four-row block also needs `r6` and `r7`, which
-//! `asm!` may not name (LLVM's base and frame pointers): it saves and restores them on the
-//! stack.
+//! array. It writes no memory. The first `I % 4` inputs go one at a time (`.rept`), the rest
+//! four per pass (`.if`: no loop when `I < 4`; the last `adds` of a pass sets the flags its
+//! `bne` reads, since the high-register `add` sets none).
 
 use core::arch::asm;
 
@@ -16,86 +14,6 @@ use core::arch::asm;
 #[inline(always)]
 fn start<const I: usize>() -> i32 {
     0_i32.wrapping_sub_unsigned(I as u32)
-}
-
-/// The dot products of `x` with the four rows of `w`: 14 instructions per input (57 per
-/// pass of four inputs, 3.56 per multiply-add).
-#[inline(always)]
-#[allow(dead_code)]
-pub(super) fn dot4<const I: usize>(x: &[i8; I], w: &[[i8; I]; 4]) -> [i32; 4] {
-    let (a0, a1, a2, a3);
-    // SAFETY: `r0`-`r4` hold `x`, `w[0]`..`w[3]` advanced by `I`: one past the end of each
-    // array, formed by `wrapping_add` without dereferencing. The block reads `base + i` for
-    // `i` in `-I..0` (`r5` runs from `-I` up to 0), that is elements `0..I` of each array:
-    // nothing else. It writes no memory but its own stack slots (`push`/`pop` of `r6`, `r7`,
-    // restored before it ends: no `nostack`); `r1`-`r5` are in-out operands (the sums come
-    // back in `r1`-`r4`), the accumulators `r8`-`r10` and `r12` clobbers (Thumb-1 `asm!`
-    // takes high registers only so), the flags clobbered by default.
-    unsafe {
-        asm!(
-            "push {{r6, r7}}",
-            "movs r6, #0",
-            "mov r8, r6",
-            "mov r9, r6",
-            "mov r10, r6",
-            "mov r12, r6",
-            ".rept {rem}",
-            "ldrsb r6, [r0, r5]",
-            "ldrsb r7, [r1, r5]",
-            "muls r7, r6, r7",
-            "add r8, r7",
-            "ldrsb r7, [r2, r5]",
-            "muls r7, r6, r7",
-            "add r9, r7",
-            "ldrsb r7, [r3, r5]",
-            "muls r7, r6, r7",
-            "add r10, r7",
-            "ldrsb r7, [r4, r5]",
-            "muls r7, r6, r7",
-            "add r12, r7",
-            "adds r5, #1",
-            ".endr",
-            ".if {passes}",
-            "2:",
-            ".rept 4",
-            "ldrsb r6, [r0, r5]",
-            "ldrsb r7, [r1, r5]",
-            "muls r7, r6, r7",
-            "add r8, r7",
-            "ldrsb r7, [r2, r5]",
-            "muls r7, r6, r7",
-            "add r9, r7",
-            "ldrsb r7, [r3, r5]",
-            "muls r7, r6, r7",
-            "add r10, r7",
-            "ldrsb r7, [r4, r5]",
-            "muls r7, r6, r7",
-            "add r12, r7",
-            "adds r5, #1",
-            ".endr",
-            "bne 2b",
-            ".endif",
-            "pop {{r6, r7}}",
-            "mov r1, r8",
-            "mov r2, r9",
-            "mov r3, r10",
-            "mov r4, r12",
-            rem = const I % 4,
-            passes = const I / 4,
-            in("r0") x.as_ptr().wrapping_add(I),
-            inout("r1") w[0].as_ptr().wrapping_add(I) => a0,
-            inout("r2") w[1].as_ptr().wrapping_add(I) => a1,
-            inout("r3") w[2].as_ptr().wrapping_add(I) => a2,
-            inout("r4") w[3].as_ptr().wrapping_add(I) => a3,
-            inout("r5") start::<I>() => _,
-            out("r8") _,
-            out("r9") _,
-            out("r10") _,
-            out("r12") _,
-            options(pure, readonly),
-        );
-    }
-    [a0, a1, a2, a3]
 }
 
 /// The dot products of `x` with `w0` and with `w1`: 8 instructions per input (33 per pass,

@@ -5,16 +5,18 @@
 //! `e = 0`, invalid fields) is left unwritten and flagged; the caller computes it in Rust.
 //!
 //! The block needs more than the six low registers `asm!` may name: it saves `r6` and `r7`
-//! on the stack, takes the rest of its inputs from a [`Group`] record in memory, and keeps
-//! the accumulators (`r8`-`r10`, `r12`), the record's packed clamp (`r11`) and the flag
-//! (`lr`) in high registers, declared as clobbers.
+//! on the stack, takes the rest of its inputs from a [`Group`] record in memory (whose
+//! pointers it advances to the next group), and keeps the accumulators (`r8`-`r10`,
+//! `r12`), the record (`r11`, then the packed clamp) and the flag (`lr`) in high registers,
+//! declared as clobbers.
 
 use core::arch::asm;
 use core::mem::{offset_of, size_of};
 
 use crate::quant::requant::QuantizedMultiplier;
 
-/// The inputs of [`dot4_finish`] that do not fit its registers.
+/// The inputs of [`dot4_finish`] that do not fit its registers. Each call advances `bias`,
+/// `multiplier` and `y` by four elements (to the next group of channels).
 #[repr(C)]
 pub(super) struct Group {
     /// `-I`, the loop's first index.
@@ -29,6 +31,15 @@ pub(super) struct Group {
     pub zlh: u32,
 }
 
+// The block loads a multiplier with one `ldm` (`multiplier` into `r1`, `shift` into `r5`):
+// that needs this layout, which a `repr(Rust)` struct does not promise; checked at compile
+// time.
+const _: () = assert!(
+    offset_of!(QuantizedMultiplier, multiplier) == 0
+        && offset_of!(QuantizedMultiplier, shift) == 4
+        && size_of::<QuantizedMultiplier>() == 8
+);
+
 /// `zlh` of a [`Group`].
 #[inline(always)]
 pub(super) fn pack(z: i8, lo: i8, hi: i8) -> u32 {
@@ -38,13 +49,12 @@ pub(super) fn pack(z: i8, lo: i8, hi: i8) -> u32 {
 }
 
 /// The output stage of channel `$k` whose sum is in `$acc` (see `requant.rs` for each step;
-/// `r6` holds the multipliers, `r7` the outputs, `r11` the packed clamp).
+/// `r6` points to its multiplier, `r7` to the outputs, `r11` holds the packed clamp).
 #[rustfmt::skip]
 macro_rules! finish {
     ($acc:literal, $k:literal) => {
         concat!(
-            "ldr r1, [r6, #", $k, " * {qsize} + {qoff}]\n",
-            "ldr r5, [r6, #", $k, " * {qsize} + {soff}]\n",
+            "ldm r6!, {{r1, r5}}\n",          // q, shift
             "mvns r5, r5\n",                   // e - 1
             "asrs r2, r1, #31\n",
             "orrs r2, r5\n",
@@ -129,21 +139,28 @@ macro_rules! mac4 {
 }
 
 /// Channels `g` (four rows of `I` weights) for the input `x`, with the biases, multipliers,
-/// clamp and outputs of `p` (`p.start` = `-I`). Returns whether a channel was left to the
-/// caller (not on the straight line); the others' outputs are written.
+/// clamp and outputs at `p`'s pointers (`p.start` = `-I`), which it then advances by four
+/// elements. Returns whether a channel was left to the caller (not on the straight line);
+/// the others' outputs are written.
 ///
 /// # Safety
 /// `p.bias` and `p.multiplier` must be valid for reads of four elements, `p.y` for writes
-/// of four bytes, and `p.start` must be `-I`.
+/// of four bytes (and no reference to those bytes used while the block runs), and
+/// `p.start` must be `-I`.
 #[inline(always)]
-pub(super) unsafe fn dot4_finish<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4], p: &Group) -> bool {
+pub(super) unsafe fn dot4_finish<const I: usize>(
+    x: &[i8; I],
+    g: &[[i8; I]; 4],
+    p: &mut Group,
+) -> bool {
     let flag: u32;
     // SAFETY: `r0`-`r4` hold `x`, `g[0]`..`g[3]` advanced by `I`: one past the end of each
     // array, formed by `wrapping_add` without dereferencing. The loop reads `base + i` for
     // `i` in `-I..0` (`r5` runs from `p.start = -I` up to 0), elements `0..I` of each array.
-    // The block also reads the record `p` (its five words, at their `offset_of`), the four
-    // biases at `p.bias` and the four multipliers at `p.multiplier` (their fields at their
-    // `offset_of`, elements `0..4` at `size_of` apart), and writes bytes `0..4` at `p.y`:
+    // The block also reads the record `p` (its five words, at their `offset_of`) and writes
+    // its `bias`, `multiplier` and `y` (each advanced by four elements: integer adds, never
+    // dereferenced here), reads the four biases at `p.bias` and the four multipliers at
+    // `p.multiplier` (two words each, `size_of` apart), and writes bytes `0..4` at `p.y`:
     // the caller guarantees those. Its stack use is `push`/`pop` of `r6`, `r7`, restored
     // before it ends (no `nostack`). `r0`-`r5` are operands (the flag comes back in `r0`),
     // `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes high registers only so), the flags
@@ -153,7 +170,6 @@ pub(super) unsafe fn dot4_finish<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4], 
             "push {{r6, r7}}",
             "mov r11, r5",
             "ldr r6, [r5, #{bias}]",
-            "ldr r5, [r5, #{start}]",
             "ldm r6!, {{r7}}",
             "mov r8, r7",
             "ldm r6!, {{r7}}",
@@ -162,6 +178,8 @@ pub(super) unsafe fn dot4_finish<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4], 
             "mov r10, r7",
             "ldm r6!, {{r7}}",
             "mov r12, r7",
+            "str r6, [r5, #{bias}]",
+            "ldr r5, [r5, #{start}]",
             ".rept {rem}",
             mac4!(),
             ".endr",
@@ -175,7 +193,13 @@ pub(super) unsafe fn dot4_finish<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4], 
             ".endif",
             "mov r5, r11",
             "ldr r6, [r5, #{mult}]",
+            "movs r0, #4 * {qsize}",
+            "adds r0, r0, r6",
+            "str r0, [r5, #{mult}]",
             "ldr r7, [r5, #{y}]",
+            "movs r0, #4",
+            "adds r0, r0, r7",
+            "str r0, [r5, #{y}]",
             "ldr r5, [r5, #{zlh}]",
             "mov r11, r5",
             "movs r0, #0",
@@ -194,14 +218,12 @@ pub(super) unsafe fn dot4_finish<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4], 
             y = const offset_of!(Group, y),
             zlh = const offset_of!(Group, zlh),
             qsize = const size_of::<QuantizedMultiplier>(),
-            qoff = const offset_of!(QuantizedMultiplier, multiplier),
-            soff = const offset_of!(QuantizedMultiplier, shift),
             inout("r0") x.as_ptr().wrapping_add(I) => flag,
             inout("r1") g[0].as_ptr().wrapping_add(I) => _,
             inout("r2") g[1].as_ptr().wrapping_add(I) => _,
             inout("r3") g[2].as_ptr().wrapping_add(I) => _,
             inout("r4") g[3].as_ptr().wrapping_add(I) => _,
-            inout("r5") core::ptr::from_ref(p) => _,
+            inout("r5") core::ptr::from_mut(p) => _,
             out("r8") _,
             out("r9") _,
             out("r10") _,
