@@ -8,7 +8,7 @@
 //! 67, weights with -128, biases up to `i32::MIN` and `i32::MAX` (accumulators wrapping as
 //! the kernels' do), multipliers at `2^30` and `2^31 - 1` and random, every shift from -33
 //! to 31 (`e = 0`, `M >= 1` and invalid fields included), zero points and both clamps (ReLU
-//! or not). Exits with status 0 only if all agree.
+//! or not, upper bound 127 or 100). Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
 
@@ -75,13 +75,15 @@ fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             *m = multiplier(rng, t, o as u32);
         }
         let z = rng.next_i8();
-        let min = if t % 2 == 0 { -128 } else { z };
+        // Upper bound 127, or 100 (a `Requant` may hold any bounds with `min <= max`).
+        let max = if t % 3 == 2 { 100 } else { 127 };
+        let min = if t % 2 == 0 { -128 } else { z.min(max) };
         let r = Requant {
             bias: &bias,
             multiplier: &m,
             zero_point: z,
             min,
-            max: 127,
+            max,
         };
         for _ in 0..3 {
             let mut x = [0_i8; I];
@@ -96,7 +98,7 @@ fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
                 });
                 let v =
                     multiply_by_quantized_multiplier(acc as i32, mo).saturating_add(i32::from(z));
-                if yo != v.clamp(i32::from(min), 127) as i8 {
+                if yo != v.clamp(i32::from(min), i32::from(max)) as i8 {
                     bad += 1;
                 }
             }
