@@ -25,6 +25,10 @@ mod build_pytorch;
 #[path = "src/pytorch.rs"]
 mod pytorch;
 
+// The int8 networks of the `int8_mlps` and `int8_deep` images (issue 11).
+#[path = "build_int8.rs"]
+mod build_int8;
+
 /// Test digits embedded in the inference firmware (the first rows of `digits_test.csv`).
 const N_DIGITS: usize = 40;
 
@@ -34,8 +38,11 @@ fn main() {
     let target = env::var("TARGET").unwrap();
 
     // 1. Memory map and linker script.
+    let an385 = env::var_os("CARGO_FEATURE_AN385").is_some();
     let board = if target.starts_with("thumbv6m") {
-        "microbit"
+        if an385 { "mps2-an385" } else { "microbit" }
+    } else if an385 {
+        panic!("the feature an385 is for thumbv6m-none-eabi (Cortex-M0 code on a larger board)");
     } else if target.starts_with("thumbv7em") {
         "mps2-an386"
     } else {
@@ -49,6 +56,7 @@ fn main() {
     println!("cargo:rustc-link-arg=-Tlink.x");
     println!("cargo:rerun-if-changed={}", memory.display());
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build_int8.rs");
     println!("cargo:rerun-if-changed=src/shared.rs");
 
     // 2. Host reference.
@@ -179,6 +187,7 @@ fn main() {
     // The autoencoder of `deep`: its weights file and the host's outputs, as bits.
     let ae = shared::Autoencoder::boxed_glorot(&mut shared::SplitMix64(shared::AE_SEED));
     fs::write(out.join("autoencoder.bin"), ae.to_vec()).unwrap();
+    build_int8::generate(&out, &ae);
     let ae_outputs: Vec<Vec<u32>> = (0..shared::AE_INPUTS)
         .map(|n| {
             let x = shared::random_input::<640>(shared::AE_SEED, n);

@@ -13,6 +13,11 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
+/// The host's int8 outputs of the networks quantized by `build_int8.rs` (issue 11).
+pub mod int8_generated {
+    include!(concat!(env!("OUT_DIR"), "/int8_generated.rs"));
+}
+
 /// The host's results for the PyTorch-trained model, made by `build_pytorch.rs` (issue 10).
 pub mod pytorch_generated {
     include!(concat!(env!("OUT_DIR"), "/pytorch_generated.rs"));
@@ -21,6 +26,8 @@ pub mod pytorch_generated {
 /// The board this image is for.
 pub const BOARD: &str = if cfg!(target_abi = "eabihf") {
     "Cortex-M4F (mps2-an386)"
+} else if cfg!(feature = "an385") {
+    "Cortex-M0 code (thumbv6m) on mps2-an385, a Cortex-M3, for its flash"
 } else {
     "Cortex-M0 (microbit)"
 };
