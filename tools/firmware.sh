@@ -370,5 +370,8 @@ i8row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-
 i8row "f32 image (cost): .text / .rodata (B)" "$(f32_of TEXT "$M4F") / $(f32_of RODATA "$M4F")" "$(f32_of TEXT "$M0") / $(f32_of RODATA "$M0")" ""
 i8row "int8 image (int8_cost): .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
 i8row "max stack (B): f32 / int8" "$(f32_of STACK "$M4F") / ${I8_STACK[$M4F]}" "$(f32_of STACK "$M0") / ${I8_STACK[$M0]}" ""
+# int8 per shape next to f32, the MLPerf Tiny autoencoder in int8 (int8_mlps, int8_deep).
+# shellcheck source=tools/firmware-int8-shapes.sh
+. "$ROOT/tools/firmware-int8-shapes.sh"
 step "int8 firmware checks passed"
 # ==== end of the int8 block (issue 11) =============================================== #

@@ -3,7 +3,8 @@
 //! reproduce bit for bit.
 //!
 //! - the random `Mlp`s of the cost table (`cost_shapes!`: `<12, 6, 3>`, `<30, 16, 1>`,
-//!   `<10, 8, 1>`, `<20, 20, 3>`, `<64, 32, 10>`), for the `int8_mlps` image (both boards);
+//!   `<10, 8, 1>`, `<20, 20, 3>`, `<64, 32, 10>`) and `<61, 29, 3>` (no dimension a multiple
+//!   of 4; its f32 logits too), for the `int8_mlps` image (both boards);
 //! - the MLPerf Tiny autoencoder of `deep` (`shared::Autoencoder`), for `int8_deep`.
 //!
 //! Calibration set: [`shared::INT8_CALIBRATION_ROWS`] rows of `shared::random_input` with the
@@ -64,6 +65,20 @@ pub fn generate(out: &Path, ae: &Autoencoder) {
         };
     }
     crate::cost_shapes!(host_shape);
+    // A shape with no dimension a multiple of 4 (every one odd), int8 only in the cost table:
+    // its f32 logits too, for the f32 instruction count next to the int8 one.
+    host_shape!(61, 29, 3, SHAPE_61_29_3);
+    let seed = shape_seed(61, 29, 3);
+    let net = random_net::<61, 29, 3>(seed);
+    let logits: Vec<[u32; 3]> = (0..SHAPE_INPUTS)
+        .map(|n| net.logits(&random_input::<61>(seed, n)).map(f32::to_bits))
+        .collect();
+    writeln!(
+        g,
+        "/// The host's f32 logits of the random `Mlp<61, 29, 3>` on its inputs, as bits.\n\
+         pub static F32_SHAPE_61_29_3: [[u32; 3]; {SHAPE_INPUTS}] = {logits:?};",
+    )
+    .unwrap();
 
     // The int8 autoencoder is 280 KB by value: quantized on a thread with a large stack.
     let outputs: Vec<Vec<i8>> = std::thread::scope(|s| {

@@ -1,20 +1,22 @@
 //! int8 inference of the cost table's shapes (issue 11): the random `Mlp`s of `cost`
 //! (`shared::cost_shapes!`: `<12, 6, 3>`, `<30, 16, 1>`, `<10, 8, 1>`, `<20, 20, 3>`,
-//! `<64, 32, 10>`; most have no dimension a multiple of 4) quantized on the host by
-//! `build_int8.rs` (post-training quantization), decoded at compile time into flash.
+//! `<64, 32, 10>`) and `<61, 29, 3>` (no dimension a multiple of 4; also run in f32 here)
+//! quantized on the host by `build_int8.rs` (post-training quantization), decoded at
+//! compile time into flash.
 //!
 //! Quantizes each shape's inputs on the device, runs the measured function `infer_i8_D_H_K`
 //! (integer inference of one row) and compares the int8 outputs with the host's, bit for bit
-//! (exit status). `tools/firmware.sh` counts the instructions of each call and reads the stack
-//! this prints. Built with `panic-is-link-error`.
+//! (exit status). `tools/firmware.sh` counts the instructions of each call and reads the
+//! sizes (each network `static`'s, in flash) and the stack this prints. Built with
+//! `panic-is-link-error`.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 
-use ctensor::qseq_from_bytes_const;
 use ctensor::quant::{QDense, QRelu, QSeq};
-use ctensor_firmware::shared::{SHAPE_INPUTS, random_input, shape_seed};
+use ctensor::{Mlp, qseq_from_bytes_const};
+use ctensor_firmware::shared::{SHAPE_INPUTS, random_input, random_net, shape_seed};
 use ctensor_firmware::{BOARD, Out, cost_shapes, exit, int8_generated, max_stack_used};
 
 #[cortex_m_rt::entry]
@@ -77,17 +79,59 @@ fn main() -> ! {
                     .u32(same as u32)
                     .str(" of ")
                     .u32(SHAPE_INPUTS as u32)
-                    .str(" int8 output rows equal the host's bit for bit")
+                    .str(" int8 output rows equal the host's bit for bit; ")
+                    .u32(core::mem::size_of::<Net>() as u32)
+                    .str(" B in flash")
                     .nl();
                 same == SHAPE_INPUTS
             };
         };
     }
     cost_shapes!(shape);
+    // A shape with no dimension a multiple of 4, and its f32 inference (`infer_f32_61_29_3`,
+    // checked against the host's logits bit for bit) for the f32 column of the table.
+    shape!(61, 29, 3, SHAPE_61_29_3);
     Out::new()
         .str("int8_mlps on ")
         .str(BOARD)
-        .str(": max stack ")
+        .str(": int8 max stack ")
+        .u32(max_stack_used())
+        .str(" B")
+        .nl();
+    ok &= {
+        static NET: Mlp<61, 29, 3> = random_net(shape_seed(61, 29, 3));
+        #[unsafe(export_name = "infer_f32_61_29_3")]
+        #[inline(never)]
+        fn measured(net: &Mlp<61, 29, 3>, x: &[f32; 61]) -> [f32; 3] {
+            net.logits(x)
+        }
+        static INPUTS: [[f32; 61]; SHAPE_INPUTS] = {
+            let mut x = [[0.0; 61]; SHAPE_INPUTS];
+            let mut n = 0;
+            while n < SHAPE_INPUTS {
+                x[n] = random_input(shape_seed(61, 29, 3), n);
+                n += 1;
+            }
+            x
+        };
+        let mut same = 0usize;
+        for (x, host) in INPUTS.iter().zip(&int8_generated::F32_SHAPE_61_29_3) {
+            let logits = measured(black_box(&NET), black_box(x));
+            if logits.iter().zip(host).all(|(l, &h)| l.to_bits() == h) {
+                same += 1;
+            }
+        }
+        Out::new()
+            .str("int8_mlps: f32 Mlp<61, 29, 3>: ")
+            .u32(same as u32)
+            .str(" of ")
+            .u32(SHAPE_INPUTS as u32)
+            .str(" logit rows equal the host's bit for bit")
+            .nl();
+        same == SHAPE_INPUTS
+    };
+    Out::new()
+        .str("int8_mlps: max stack with the f32 run ")
         .u32(max_stack_used())
         .str(" B")
         .nl();
