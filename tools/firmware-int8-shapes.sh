@@ -7,11 +7,11 @@
 # `cost` and Mlp<61, 29, 3> (also run in f32 there) quantized on the host (build_int8.rs,
 # post-training quantization), on both boards. int8_deep: `deep`'s autoencoder quantized on
 # the host, on the M4F and, as its 291 KB of int8 weights do not fit the micro:bit's 256 KiB
-# of flash, as Cortex-M0 code (thumbv6m, feature an385: 4 MiB of flash, the micro:bit's 16 KiB
-# of RAM) on mps2-an385, a Cortex-M3 that runs the same ARMv6-M code instruction for
-# instruction (checked below: the M0 int8_mlps image counts the same on both boards). Each
-# image exits non-zero unless its int8 outputs equal the host's bit for bit; both are built
-# with panic-is-link-error.
+# of flash, as Cortex-M0 code (thumbv6m, linked by build.rs for 4 MiB of flash and the
+# micro:bit's 16 KiB of RAM) on mps2-an385, a Cortex-M3 that runs the same ARMv6-M code
+# instruction for instruction (checked below: the M0 int8_mlps image counts the same on both
+# boards). Each image exits non-zero unless its int8 outputs equal the host's bit for bit;
+# both are built with panic-is-link-error.
 AN385=an385
 QEMU_ARGS[$AN385]="-machine mps2-an385"
 BOARD[$AN385]="Cortex-M0 code on mps2-an385 (Cortex-M3)"
@@ -53,12 +53,11 @@ for shape in "${Q8_SHAPES[@]}"; do
 done
 echo "same instruction counts for every int8_mlps shape"
 for board in "$M4F" "$AN385"; do
-  if [ "$board" = "$M4F" ]; then target=$M4F features=panic-is-link-error; else
-    target=$M0 features=panic-is-link-error,an385
-  fi
+  target=$M4F
+  if [ "$board" = "$AN385" ]; then target=$M0; fi # linked for mps2-an385: build.rs, LARGE_IMAGES
   step "int8_deep (the autoencoder in int8) on ${BOARD[$board]}"
-  cargo build --release --target "$target" --features "$features" --bin int8_deep </dev/null \
-    || fail "int8_deep panic-free build for $target ($features)"
+  cargo build --release --target "$target" --features panic-is-link-error --bin int8_deep \
+    </dev/null || fail "int8_deep panic-free build for $target"
   elf="$TARGET_DIR/$target/release/int8_deep"
   q8run "$board" "$elf"
   Q8_STACK[$board,deep]=$(sed -n 's/.*max stack \([0-9]*\) B.*/\1/p' <<<"$OUT")

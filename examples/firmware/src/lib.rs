@@ -26,8 +26,6 @@ pub mod pytorch_generated {
 /// The board this image is for.
 pub const BOARD: &str = if cfg!(target_abi = "eabihf") {
     "Cortex-M4F (mps2-an386)"
-} else if cfg!(feature = "an385") {
-    "Cortex-M0 code (thumbv6m) on mps2-an385, a Cortex-M3, for its flash"
 } else {
     "Cortex-M0 (microbit)"
 };

@@ -11,9 +11,10 @@
 //! and the stack. Built with `panic-is-link-error`.
 //!
 //! Boards: the Cortex-M4F (mps2-an386). The micro:bit's 256 KiB of flash cannot hold the
-//! weights: the Cortex-M0 (`thumbv6m-none-eabi`) image is linked for, and run on, the
-//! mps2-an385 board (a Cortex-M3, which executes the same ARMv6-M code with the same
-//! instruction count: 4 MiB of flash, and the micro:bit's 16 KiB of RAM; `memory/`).
+//! weights: `build.rs` links the Cortex-M0 (`thumbv6m-none-eabi`) image for QEMU's
+//! `mps2-an385` (a Cortex-M3, which executes the same ARMv6-M code with the same instruction
+//! count; `memory/mps2-an385.x`: 4 MiB of flash, the micro:bit's 16 KiB of RAM). Run it with
+//! `-machine mps2-an385` (not `cargo run`, whose runner is the micro:bit's).
 #![no_std]
 #![no_main]
 
@@ -25,6 +26,13 @@ use ctensor_firmware::generated::AE_OUTPUTS;
 use ctensor_firmware::int8_generated::AE_I8_OUTPUTS;
 use ctensor_firmware::shared::{AE_INPUTS, AE_SEED, QAutoencoder, random_input};
 use ctensor_firmware::{BOARD, Out, exit, max_stack_used};
+
+/// The board this image runs on (`BOARD` but for the Cortex-M0 code).
+const IMAGE_BOARD: &str = if cfg!(target_abi = "eabihf") {
+    BOARD
+} else {
+    "Cortex-M0 code (thumbv6m) on mps2-an385 (Cortex-M3), for its flash"
+};
 
 /// The int8 autoencoder, decoded and checked at compile time: flash only, never copied to
 /// RAM.
@@ -78,7 +86,7 @@ fn main() -> ! {
     let per = |sum: f32| (sum / count.max(1) as f32 * 1_000_000.0) as u32;
     Out::new()
         .str("int8_deep: autoencoder 640-128x4-8-128x4-640 in int8 on ")
-        .str(BOARD)
+        .str(IMAGE_BOARD)
         .str(": ")
         .u32(same)
         .str(" of ")
