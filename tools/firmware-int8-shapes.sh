@@ -4,7 +4,7 @@
 #
 # ---- int8 per shape, next to f32 (issue 11): the cost table's shapes, a shape with no ----
 # dimension a multiple of 4, and the MLPerf Tiny autoencoder. int8_mlps: the random Mlps of
-# `cost` and Mlp<61, 29, 3> (also run in f32 there) quantized on the host (build_int8.rs,
+# `cost` and Mlp<61, 29, 3> (also run in f32 there) quantized on the host (build-int8/lib.rs,
 # post-training quantization), on both boards. int8_deep: `deep`'s autoencoder quantized on
 # the host, on the M4F and, as its 291 KB of int8 weights do not fit the micro:bit's 256 KiB
 # of flash, as Cortex-M0 code (thumbv6m, linked by build.rs for 4 MiB of flash and the

@@ -25,10 +25,6 @@ mod build_pytorch;
 #[path = "src/pytorch.rs"]
 mod pytorch;
 
-// The int8 networks of the `int8_mlps` and `int8_deep` images (issue 11).
-#[path = "build_int8.rs"]
-mod build_int8;
-
 /// Images too large for the micro:bit's 256 KiB of flash: their Cortex-M0 code is linked for
 /// QEMU's `mps2-an385` (a Cortex-M3, which executes ARMv6-M code instruction for
 /// instruction; `memory/mps2-an385.x`: 4 MiB of flash, the micro:bit's 16 KiB of RAM).
@@ -70,7 +66,6 @@ fn main() {
     println!("cargo:rustc-link-arg=-Tlink.x");
     println!("cargo:rerun-if-changed=src/bin");
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=build_int8.rs");
     println!("cargo:rerun-if-changed=src/shared.rs");
 
     // 2. Host reference.
@@ -201,7 +196,8 @@ fn main() {
     // The autoencoder of `deep`: its weights file and the host's outputs, as bits.
     let ae = shared::Autoencoder::boxed_glorot(&mut shared::SplitMix64(shared::AE_SEED));
     fs::write(out.join("autoencoder.bin"), ae.to_vec()).unwrap();
-    build_int8::generate(&out, &ae);
+    // The int8 networks of the `int8_mlps` and `int8_deep` images (issue 11).
+    ctensor_firmware_build_int8::generate(&out, &ae);
     let ae_outputs: Vec<Vec<u32>> = (0..shared::AE_INPUTS)
         .map(|n| {
             let x = shared::random_input::<640>(shared::AE_SEED, n);

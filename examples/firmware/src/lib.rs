@@ -13,7 +13,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-/// The host's int8 outputs of the networks quantized by `build_int8.rs` (issue 11).
+/// The host's int8 outputs of the networks quantized by `build-int8/lib.rs` (issue 11).
 pub mod int8_generated {
     include!(concat!(env!("OUT_DIR"), "/int8_generated.rs"));
 }

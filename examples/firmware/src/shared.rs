@@ -241,7 +241,7 @@ pub const AE_SEED: u64 = 0x000A_E640_0008;
 /// Inputs run through the autoencoder on the device.
 pub const AE_INPUTS: usize = 2;
 
-/// The int8 autoencoder: [`Autoencoder`] quantized on the host (`build_int8.rs`), nested as
+/// The int8 autoencoder: [`Autoencoder`] quantized on the host (`build-int8/lib.rs`), nested as
 /// `network!` nests the float layers (tuples of at most 8).
 pub type QAutoencoder = QSeq<(
     (
@@ -267,7 +267,7 @@ pub type QAutoencoder = QSeq<(
     (QDense<128, 128>, QRelu<128>, QDense<128, 640>),
 )>;
 
-/// Calibration rows of the int8 networks' post-training quantization (`build_int8.rs`):
+/// Calibration rows of the int8 networks' post-training quantization (`build-int8/lib.rs`):
 /// inputs number `INT8_CALIBRATION_FIRST..INT8_CALIBRATION_FIRST + INT8_CALIBRATION_ROWS`
 /// of [`random_input`] with the network's seed: the same distribution as the inputs the
 /// boards run (numbers `0..SHAPE_INPUTS`, `0..AE_INPUTS`), none of them.

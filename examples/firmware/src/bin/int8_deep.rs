@@ -1,6 +1,6 @@
 //! The MLPerf Tiny anomaly-detection autoencoder in int8 (issue 11): `deep`'s
 //! 640-128-128-128-128-8-128-128-128-128-640 network (`shared::Autoencoder`) quantized on the
-//! host by `build_int8.rs` (post-training quantization, `shared::QAutoencoder`), about
+//! host by `build-int8/lib.rs` (post-training quantization, `shared::QAutoencoder`), about
 //! 291 KB of int8 weights (the file), decoded at compile time into a `static` in flash.
 //!
 //! Quantizes each input on the device, runs `infer_autoencoder_i8` (integer inference of one

@@ -1,7 +1,7 @@
 //! int8 inference of the cost table's shapes (issue 11): the random `Mlp`s of `cost`
 //! (`shared::cost_shapes!`: `<12, 6, 3>`, `<30, 16, 1>`, `<10, 8, 1>`, `<20, 20, 3>`,
 //! `<64, 32, 10>`) and `<61, 29, 3>` (no dimension a multiple of 4; also run in f32 here)
-//! quantized on the host by `build_int8.rs` (post-training quantization), decoded at
+//! quantized on the host by `build-int8/lib.rs` (post-training quantization), decoded at
 //! compile time into flash.
 //!
 //! Quantizes each shape's inputs on the device, runs the measured function `infer_i8_D_H_K`
