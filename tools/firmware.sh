@@ -381,5 +381,8 @@ for shape in "Mlp<64, 32, 10>|${I8_INSNS[$M0]}|$INT8_MACS" "QDense<61, 29>|${I8_
     || fail "int8 $name on the Cortex-M0: $n instructions, $(per "$n" "$macs") per multiply-add (target <= 5)"
 done
 echo "int8 on the Cortex-M0: <= 5 instructions per multiply-add for every shape (met)"
+# int8 per shape next to f32, the MLPerf Tiny autoencoder in int8 (int8_mlps, int8_deep).
+# shellcheck source=tools/firmware-int8-shapes.sh
+. "$ROOT/tools/firmware-int8-shapes.sh"
 step "int8 firmware checks passed"
 # ==== end of the int8 block (issue 11) =============================================== #
