@@ -79,7 +79,7 @@ impl<const O: usize> Requant<'_, O> {
     }
 
     #[inline]
-    fn finish(&self, bias: i32, m: QuantizedMultiplier, dot: i32) -> i8 {
+    pub(crate) fn finish(&self, bias: i32, m: QuantizedMultiplier, dot: i32) -> i8 {
         let acc = bias.wrapping_add(dot);
         let v = scale(acc, m).saturating_add(i32::from(self.zero_point));
         v.clamp(i32::from(self.min), i32::from(self.max)) as i8
@@ -189,6 +189,20 @@ pub fn dense_row<const I: usize, const O: usize>(
     r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    return super::int8_cortex_m4::dense_row(x, w, r, y);
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    dense_row_portable(x, w, r, y);
+}
+
+/// [`dense_row`] without the Cortex-M4's `asm!` path (its fallback for wide layers).
+#[inline]
+pub(crate) fn dense_row_portable<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
     // `as_chunks`: groups of G and the rest, with no bounds check and no panic path.
     let (wg, w_rest) = w.as_chunks::<G>();
     let (yg, y_rest) = y.as_chunks_mut::<G>();
@@ -218,10 +232,6 @@ const G: usize = 2;
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline]
 fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
-    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
-    if const { super::int8_cortex_m4::fits(I) } {
-        return super::int8_cortex_m4::dot4(x, g);
-    }
     dot4(x, g)
 }
 
@@ -233,13 +243,9 @@ fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 2]) -> [i32; 2] {
     super::int8_cortex_m::dot2(x, &g[0], &g[1])
 }
 
-/// The dot product of `x` with one row: on the Cortex-M4, the `SMLAD` loop of
-/// `int8_cortex_m4.rs`; elsewhere [`dot`].
+/// The dot product of `x` with one row ([`dot`]).
 #[inline]
 fn dot_one<const I: usize>(x: &[i8; I], w: &[i8; I]) -> i32 {
-    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
-    return super::int8_cortex_m4::dot1(x, w);
-    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
     dot(x, w)
 }
 

@@ -1,0 +1,74 @@
+//! The Cortex-M4 int8 dense layer (ARMv7E-M with the DSP extension; built for the `eabihf`
+//! Cortex-M target, the Cortex-M4F, as `cortex_m.rs` is).
+//!
+//! One row `x` through the layer in three steps:
+//! 1. [`xbuf`]: `x` is sign-extended once per layer into int16 pairs on the stack (`SXTB16`),
+//!    so that the dot-product loop loads four words of `x` (8 inputs) with one `LDM`;
+//! 2. [`dot`]: four output channels at a time (then one at a time for the `O mod 4` last),
+//!    two multiply-adds per `SMLAD`, 8 weights of a row per `LDRD` (two `LDR`s when the
+//!    rows are not word-aligned); the accumulators start at the biases;
+//! 3. [`stage`]: the output stage of TFLite's scheme in `asm!` (`QADD`, `SMMULR`,
+//!    `QDADD`, `SSAT`), exact for the common case (`shift <= 0`, `|acc| < 2^30`, clamp
+//!    `[-128, 127]` or the ReLU's `[z_y, 127]`); anything else sets the sticky `Q` flag or is
+//!    known before, and the group is recomputed by the portable code (same bits).
+//!
+//! The integer sums wrap as the portable kernel's do (`SMLAD` only flags an overflow), so
+//! every path gives the portable path's bits; `int8_kernel_check` (firmware) compares them
+//! on the board for every remainder.
+
+mod dot;
+mod stage;
+mod xbuf;
+
+use super::int8::{Requant, dot as portable_dot};
+use stage::Stage;
+use xbuf::XBuf;
+
+/// Whether the `asm!` loops take a layer of `I` inputs: the other rows of a group of four
+/// are read at immediate offsets `I`, `2I`, `3I` (+4) from row 0's pointer, at most 4095.
+pub(crate) const fn fits(inputs: usize) -> bool {
+    3 * inputs + 4 <= 4095
+}
+
+/// One row through an int8 dense layer (see the [module](self)); layers wider than
+/// [`fits`] take the portable path.
+#[inline]
+pub(crate) fn dense_row<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
+    if const { !fits(I) } {
+        super::int8::dense_row_portable(x, w, r, y);
+        return;
+    }
+    let xb = XBuf::new(x);
+    let stage = Stage::new(r);
+    // `LDRD` needs word-aligned rows, and its offsets are at most 1020.
+    let aligned = I % 4 == 0 && 3 * I <= 1020 && w.as_ptr().addr() % 4 == 0;
+    stage::clear_q();
+    let (wg, w_rest) = w.as_chunks::<4>();
+    let (yg, y_rest) = y.as_chunks_mut::<4>();
+    let (bg, b_rest) = r.bias.as_chunks::<4>();
+    let (mg, m_rest) = r.multiplier.as_chunks::<4>();
+    for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
+        let acc = if aligned {
+            dot::dot4::<I, true>(&xb, x, g, bg)
+        } else {
+            dot::dot4::<I, false>(&xb, x, g, bg)
+        };
+        if !stage.finish4(acc, mg, yg) {
+            // Rare (see the module): the portable output stage, same bits.
+            *yg = core::array::from_fn(|k| r.finish(bg[k], mg[k], portable_dot(x, &g[k])));
+            stage::clear_q();
+        }
+    }
+    for (((wo, yo), &b), m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
+        let acc = dot::dot1(&xb, x, wo, b, aligned);
+        if !stage.finish1(acc, m, yo) {
+            *yo = r.finish(b, *m, portable_dot(x, wo));
+            stage::clear_q();
+        }
+    }
+}
