@@ -219,6 +219,25 @@ pub(crate) fn dense_row_portable<const I: usize, const O: usize>(
     }
 }
 
+/// ReLU of an int8 row: `y[i] = max(x[i], z)`, `z` the zero point (the real 0). On the
+/// Cortex-M4, four bytes per step (`SSUB8` + `SEL`, `int8_cortex_m4`).
+///
+/// # Examples
+/// ```
+/// let mut y = [0; 5];
+/// ctensor::kernels::int8::relu(&[-128, -3, -2, 0, 127], -2, &mut y);
+/// assert_eq!(y, [-2, -2, -2, 0, 127]);
+/// ```
+#[inline]
+pub fn relu<const N: usize>(x: &[i8; N], z: i8, y: &mut [i8; N]) {
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    return super::int8_cortex_m4::relu(x, z, y);
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    for (a, b) in x.iter().zip(y) {
+        *b = (*a).max(z);
+    }
+}
+
 /// Output channels per group: 4 (each input load serves four multiply-adds), except on
 /// ARMv6-M (Cortex-M0, recognized by its lack of 32-bit atomics), where the `asm!` kernel
 /// (`int8_cortex_m.rs`) has low registers for two weight rows only.

@@ -12,13 +12,18 @@
 //!    `[-128, 127]` or the ReLU's `[z_y, 127]`); anything else sets the sticky `Q` flag or is
 //!    known before, and the group is recomputed by the portable code (same bits).
 //!
+//! And [`relu`] (`QRelu`), four bytes per `SSUB8` + `SEL`.
+//!
 //! The integer sums wrap as the portable kernel's do (`SMLAD` only flags an overflow), so
 //! every path gives the portable path's bits; `int8_kernel_check` (firmware) compares them
 //! on the board for every remainder.
 
 mod dot;
+mod relu;
 mod stage;
 mod xbuf;
+
+pub(crate) use relu::relu;
 
 use super::int8::{Requant, dot as portable_dot};
 use stage::Stage;
