@@ -48,30 +48,51 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
         super::int8::dense_row_portable(x, w, r, y);
         return;
     }
-    let xb = XBuf::new(x);
     let stage = Stage::new(r);
+    if !stage.ok() {
+        // A clamp other than `[-128, 127]` or the ReLU's: the portable path.
+        super::int8::dense_row_portable(x, w, r, y);
+        return;
+    }
+    let xb = XBuf::new(x);
     // `LDRD` needs word-aligned rows, and its offsets are at most 1020.
     let aligned = I % 4 == 0 && 3 * I <= 1020 && w.as_ptr().addr() % 4 == 0;
     stage::clear_q();
+    // The variants as constants: no test per group.
+    match (aligned, stage.relu()) {
+        (true, true) => rows::<I, O, true, true>(&xb, x, w, r, stage, y),
+        (true, false) => rows::<I, O, true, false>(&xb, x, w, r, stage, y),
+        (false, true) => rows::<I, O, false, true>(&xb, x, w, r, stage, y),
+        (false, false) => rows::<I, O, false, false>(&xb, x, w, r, stage, y),
+    }
+}
+
+/// The rows of [`dense_row`]: `LDRD` (else `LDR`s) for the weights, `RELU` (else the clamp
+/// `[-128, 127]`) in the output stage.
+#[inline]
+fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+    xb: &XBuf<I>,
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    stage: Stage,
+    y: &mut [i8; O],
+) {
     let (wg, w_rest) = w.as_chunks::<4>();
     let (yg, y_rest) = y.as_chunks_mut::<4>();
     let (bg, b_rest) = r.bias.as_chunks::<4>();
     let (mg, m_rest) = r.multiplier.as_chunks::<4>();
     for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
-        let acc = if aligned {
-            dot::dot4::<I, true>(&xb, x, g, bg)
-        } else {
-            dot::dot4::<I, false>(&xb, x, g, bg)
-        };
-        if !stage.finish4(acc, mg, yg) {
+        let acc = dot::dot4::<I, LDRD>(xb, x, g, bg);
+        if !stage.finish4::<RELU>(acc, mg, yg) {
             // Rare (see the module): the portable output stage, same bits.
             *yg = core::array::from_fn(|k| r.finish(bg[k], mg[k], portable_dot(x, &g[k])));
             stage::clear_q();
         }
     }
     for (((wo, yo), &b), m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
-        let acc = dot::dot1(&xb, x, wo, b, aligned);
-        if !stage.finish1(acc, m, yo) {
+        let acc = dot::dot1(xb, x, wo, b, LDRD);
+        if !stage.finish1::<RELU>(acc, m, yo) {
             *yo = r.finish(b, *m, portable_dot(x, wo));
             stage::clear_q();
         }

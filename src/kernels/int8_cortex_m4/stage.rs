@@ -120,18 +120,29 @@ impl Stage {
         }
     }
 
-    /// Outputs of the four accumulators `acc` (biases included) with multipliers `m` into
-    /// `y`; `false` (and `y` unspecified) if the caller must use the portable stage.
+    /// Whether the `asm!` applies (the clamp is `[-128, 127]` or the ReLU's).
     #[inline]
-    pub(super) fn finish4(
+    pub(super) fn ok(self) -> bool {
+        self.ok
+    }
+
+    /// Whether the clamp is the ReLU's, `[z_y, 127]`.
+    #[inline]
+    pub(super) fn relu(self) -> bool {
+        self.relu
+    }
+
+    /// Outputs of the four accumulators `acc` (biases included) with multipliers `m` into
+    /// `y`, with the ReLU's clamp if `RELU` (else `[-128, 127]`); `false` (and `y`
+    /// unspecified) if the caller must use the portable stage. Callers check
+    /// [`Stage::ok`] and pass `RELU = Stage::relu`.
+    #[inline]
+    pub(super) fn finish4<const RELU: bool>(
         self,
         acc: [i32; 4],
         m: &[QuantizedMultiplier; 4],
         y: &mut [i8; 4],
     ) -> bool {
-        if !self.ok {
-            return false;
-        }
         let [a0, a1, a2, a3] = acc;
         let fail: u32;
         macro_rules! run {
@@ -157,7 +168,7 @@ impl Stage {
         // `i32`, multiplier first, checked above) and writes the 4 bytes of `y`, nothing
         // else; no stack; flags and `Q` clobbered.
         unsafe {
-            if self.relu {
+            if RELU {
                 run!(four!(
                     "bic {a0}, {a0}, {a0}, asr #31\n",
                     "bic {a1}, {a1}, {a1}, asr #31\n",
@@ -173,10 +184,12 @@ impl Stage {
 
     /// [`Stage::finish4`] for one channel.
     #[inline]
-    pub(super) fn finish1(self, acc: i32, m: &QuantizedMultiplier, y: &mut i8) -> bool {
-        if !self.ok {
-            return false;
-        }
+    pub(super) fn finish1<const RELU: bool>(
+        self,
+        acc: i32,
+        m: &QuantizedMultiplier,
+        y: &mut i8,
+    ) -> bool {
         let fail: u32;
         macro_rules! run {
             ($relu:literal) => {
@@ -197,7 +210,7 @@ impl Stage {
         // SAFETY: reads the 8 bytes of `m` (word-aligned) and writes the byte `y`, nothing
         // else; no stack; flags and `Q` clobbered.
         unsafe {
-            if self.relu {
+            if RELU {
                 run!("bic {a0}, {a0}, {a0}, asr #31\n");
             } else {
                 run!("");
