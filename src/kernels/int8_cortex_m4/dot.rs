@@ -25,12 +25,28 @@ macro_rules! row8 {
             $load,
             "sxtb16 r7, r12, ror #8\n",
             "sxtb16 r12, r12\n",
-            "smlad ", $acc, ", r0, r12, ", $acc, "\n",
-            "smlad ", $acc, ", r1, r7, ", $acc, "\n",
+            "smlad ",
+            $acc,
+            ", r0, r12, ",
+            $acc,
+            "\n",
+            "smlad ",
+            $acc,
+            ", r1, r7, ",
+            $acc,
+            "\n",
             "sxtb16 r7, r6, ror #8\n",
             "sxtb16 r6, r6\n",
-            "smlad ", $acc, ", r2, r6, ", $acc, "\n",
-            "smlad ", $acc, ", r3, r7, ", $acc, "\n",
+            "smlad ",
+            $acc,
+            ", r2, r6, ",
+            $acc,
+            "\n",
+            "smlad ",
+            $acc,
+            ", r3, r7, ",
+            $acc,
+            "\n",
         )
     };
 }
@@ -39,11 +55,21 @@ macro_rules! row8 {
 macro_rules! row4 {
     ($off:literal, $acc:literal) => {
         concat!(
-            "ldr r12, [r5", $off, "]\n",
+            "ldr r12, [r5",
+            $off,
+            "]\n",
             "sxtb16 r7, r12, ror #8\n",
             "sxtb16 r12, r12\n",
-            "smlad ", $acc, ", r0, r12, ", $acc, "\n",
-            "smlad ", $acc, ", r1, r7, ", $acc, "\n",
+            "smlad ",
+            $acc,
+            ", r0, r12, ",
+            $acc,
+            "\n",
+            "smlad ",
+            $acc,
+            ", r1, r7, ",
+            $acc,
+            "\n",
         )
     };
 }
@@ -127,7 +153,7 @@ pub(super) fn dot4<const I: usize, const LDRD: bool>(
     if I >= 4 {
         // Never taken with offsets that do not encode (`fits`, and the caller's `LDRD`
         // check); 0 keeps the other variant assembling.
-        let ldrd_ok = const { I % 4 == 0 && 3 * I <= 1020 };
+        let ldrd_ok = const { I.is_multiple_of(4) && 3 * I <= 1020 };
         // SAFETY: `xp` walks the first `4 (I / 4)` halfwords of `xb` (written by
         // `XBuf::new`): `I / 8` passes of 16 bytes by `LDM` and, if `I / 4` is odd, 8 more by
         // `LDRD` (word-aligned: `XBuf` is). `wp` walks row 0 of `g`, 8 bytes per pass (4 in
@@ -147,7 +173,10 @@ pub(super) fn dot4<const I: usize, const LDRD: bool>(
                     "ldrd r12, r6, [r5, #{o1}]\n",
                     "ldrd r12, r6, [r5, #{o2}]\n",
                     "ldrd r12, r6, [r5, #{o3}]\n",
-                    xb, w, a, ((I % 4 == 0 && 3 * I <= 1020) as usize)
+                    xb,
+                    w,
+                    a,
+                    ((I.is_multiple_of(4) && 3 * I <= 1020) as usize)
                 );
             } else {
                 dot4_asm!(
@@ -155,7 +184,10 @@ pub(super) fn dot4<const I: usize, const LDRD: bool>(
                     "ldr r12, [r5, #{o1}]\nldr r6, [r5, #{o1}+4]\n",
                     "ldr r12, [r5, #{o2}]\nldr r6, [r5, #{o2}+4]\n",
                     "ldr r12, [r5, #{o3}]\nldr r6, [r5, #{o3}+4]\n",
-                    xb, w, a, (super::fits(I) as usize)
+                    xb,
+                    w,
+                    a,
+                    (super::fits(I) as usize)
                 );
             }
         }

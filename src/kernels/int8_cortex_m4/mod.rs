@@ -56,7 +56,7 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     }
     let xb = XBuf::new(x);
     // `LDRD` needs word-aligned rows, and its offsets are at most 1020.
-    let aligned = I % 4 == 0 && 3 * I <= 1020 && w.as_ptr().addr() % 4 == 0;
+    let aligned = I.is_multiple_of(4) && 3 * I <= 1020 && w.as_ptr().addr().is_multiple_of(4);
     stage::clear_q();
     // The variants as constants: no test per group.
     match (aligned, stage.relu()) {

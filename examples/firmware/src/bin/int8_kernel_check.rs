@@ -86,7 +86,10 @@ const BIASES: [i32; 8] = [
 fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
     let mut bad = 0;
     let mut a = Aligned { w: [[0_i8; I]; O] };
-    let mut m = Misaligned { pad: 0, w: [[0_i8; I]; O] };
+    let mut m = Misaligned {
+        pad: 0,
+        w: [[0_i8; I]; O],
+    };
     for trial in 0..16_u32 {
         for (ra, rm) in a.w.iter_mut().zip(m.w.iter_mut()) {
             for (va, vm) in ra.iter_mut().zip(rm.iter_mut()) {
@@ -101,7 +104,11 @@ fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
         // biases well inside 2^30), so that whole groups take the fast output stage, and
         // every other one with outputs mostly unclamped; odd trials: anything (most groups
         // then take the fallback).
-        let (nm, nb) = if trial % 2 == 0 { (6, 2) } else { (MULTIPLIERS.len(), BIASES.len()) };
+        let (nm, nb) = if trial % 2 == 0 {
+            (6, 2)
+        } else {
+            (MULTIPLIERS.len(), BIASES.len())
+        };
         for (o, (b, q)) in bias.iter_mut().zip(mult.iter_mut()).enumerate() {
             let k = rng.next_u32() as usize;
             *b = BIASES[k % nb].wrapping_add((k >> 16) as i32 - (1 << 15));
@@ -123,7 +130,13 @@ fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             1 => (zp, i8::MAX),
             _ => (zp.min(-3), zp.max(-3).max(90)),
         };
-        let r = Requant { bias: &bias, multiplier: &mult, zero_point: zp, min, max };
+        let r = Requant {
+            bias: &bias,
+            multiplier: &mult,
+            zero_point: zp,
+            min,
+            max,
+        };
         let mut x = [0_i8; I];
         for v in &mut x {
             *v = rng.next_i8();
