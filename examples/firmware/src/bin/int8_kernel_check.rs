@@ -194,17 +194,19 @@ fn check<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
                 *v = rng.next_i8();
             }
             let y = layer.logits_q(&x);
-            for o in 0..O {
-                let mut acc = i64::from(layer.bias[o]);
-                for i in 0..I {
-                    acc += i64::from(layer.w[o][i]) * i64::from(x[i]);
-                }
+            for (o, &yo) in y.iter().enumerate() {
+                let acc = i64::from(layer.bias[o])
+                    + layer.w[o]
+                        .iter()
+                        .zip(&x)
+                        .map(|(&w, &xi)| i64::from(w) * i64::from(xi))
+                        .sum::<i64>();
                 let v = i64::from(multiply_by_quantized_multiplier(
                     acc as i32,
                     layer.multiplier[o],
                 )) + i64::from(q.zero_point);
                 let expected = v.clamp(i64::from(act_min), 127) as i8;
-                if y[o] != expected {
+                if yo != expected {
                     bad += 1;
                 }
             }
