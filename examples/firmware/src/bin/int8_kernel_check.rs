@@ -8,11 +8,12 @@
 //! rows, any multiplier (`M < 1` with shifts 0 and -31, `M >= 1`, 0, and invalid ones), the
 //! clamps `[-128, 127]`, the ReLU's `[z_y, 127]` and others, and extreme biases (accumulators
 //! near and past `2^30`, wrapping), against an `i64` reference and the general
-//! `multiply_by_quantized_multiplier`. Exits with status 0 only if all agree.
+//! `multiply_by_quantized_multiplier`; and `kernels::int8::relu` for every remainder.
+//! Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
 
-use ctensor::kernels::int8::{Requant, dense_row};
+use ctensor::kernels::int8::{Requant, dense_row, relu};
 use ctensor::quant::requant::{QuantizedMultiplier, multiply_by_quantized_multiplier};
 use ctensor::quant::{QDense, QuantParams};
 use ctensor_firmware::{BOARD, Out, exit};
@@ -215,6 +216,28 @@ fn check<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
     bad
 }
 
+/// `kernels::int8::relu` (the Cortex-M4's `SSUB8` + `SEL`) against `max(x, z)` on rows of
+/// `N` values, every zero point class (-128, 127, random); returns the mismatches.
+fn check_relu<const N: usize>(rng: &mut Lcg) -> u32 {
+    let mut bad = 0;
+    for trial in 0..8 {
+        let z = match trial {
+            0 => i8::MIN,
+            1 => i8::MAX,
+            2 => 0,
+            _ => rng.next_i8(),
+        };
+        let mut x = [0_i8; N];
+        for v in &mut x {
+            *v = rng.next_i8();
+        }
+        let mut y = [0_i8; N];
+        relu(&x, z, &mut y);
+        bad += x.iter().zip(&y).filter(|&(&a, &b)| a.max(z) != b).count() as u32;
+    }
+    bad
+}
+
 #[cortex_m_rt::entry]
 fn main() -> ! {
     let mut rng = Lcg(11);
@@ -255,6 +278,21 @@ fn main() -> ! {
     bad += check_row::<156, 5>(&mut rng);
     bad += check_row::<347, 5>(&mut rng);
     bad += check_row::<400, 7>(&mut rng);
+    // The ReLU kernel: every remainder of 4, whole words, a loop (more than 16 words).
+    bad += check_relu::<1>(&mut rng);
+    bad += check_relu::<2>(&mut rng);
+    bad += check_relu::<3>(&mut rng);
+    bad += check_relu::<4>(&mut rng);
+    bad += check_relu::<5>(&mut rng);
+    bad += check_relu::<6>(&mut rng);
+    bad += check_relu::<7>(&mut rng);
+    bad += check_relu::<8>(&mut rng);
+    bad += check_relu::<9>(&mut rng);
+    bad += check_relu::<13>(&mut rng);
+    bad += check_relu::<17>(&mut rng);
+    bad += check_relu::<32>(&mut rng);
+    bad += check_relu::<67>(&mut rng);
+    bad += check_relu::<131>(&mut rng);
     Out::new()
         .str("int8_kernel_check on ")
         .str(BOARD)
