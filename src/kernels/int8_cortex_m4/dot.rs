@@ -13,7 +13,7 @@ use core::arch::asm;
 use super::xbuf::XBuf;
 
 /// `(unrolled passes before the loop, loop iterations of 8 passes)` for `I` inputs.
-const fn passes(inputs: usize) -> (usize, usize) {
+pub(super) const fn passes(inputs: usize) -> (usize, usize) {
     let p = inputs / 8;
     if p <= 16 { (p, 0) } else { (p % 8, p / 8) }
 }
@@ -74,6 +74,20 @@ macro_rules! row4 {
     };
 }
 
+/// One pass of four rows (8 inputs): `$l0` loads row 0's weights (advancing `r5` by 8),
+/// `$l1..$l3` rows 1..3; accumulators r8..r11, `x` from `r4`.
+macro_rules! pass8 {
+    ($l0:expr, $l1:expr, $l2:expr, $l3:expr) => {
+        concat!(
+            "ldm r4!, {{r0, r1, r2, r3}}\n",
+            row8!($l1, "r9"),
+            row8!($l2, "r10"),
+            row8!($l3, "r11"),
+            row8!($l0, "r8"),
+        )
+    };
+}
+
 /// The `asm!` of [`dot4`]: `$l1..$l3` load rows 1..3 of a pass, `$l0` row 0 (advancing
 /// `r5` by 8).
 macro_rules! dot4_asm {
@@ -82,24 +96,12 @@ macro_rules! dot4_asm {
         asm!(
             "push {{r6, r7}}",
             ".rept {rem}",
-            concat!(
-                "ldm r4!, {{r0, r1, r2, r3}}\n",
-                row8!($l1, "r9"),
-                row8!($l2, "r10"),
-                row8!($l3, "r11"),
-                row8!($l0, "r8"),
-            ),
+            pass8!($l0, $l1, $l2, $l3),
             ".endr",
             ".if {loops}",
             "2:",
             ".rept 8",
-            concat!(
-                "ldm r4!, {{r0, r1, r2, r3}}\n",
-                row8!($l1, "r9"),
-                row8!($l2, "r10"),
-                row8!($l3, "r11"),
-                row8!($l0, "r8"),
-            ),
+            pass8!($l0, $l1, $l2, $l3),
             ".endr",
             "subs lr, #1",
             "bne 2b",

@@ -18,9 +18,12 @@
 //! every path gives the portable path's bits; `int8_kernel_check` (firmware) compares them
 //! on the board for every remainder.
 
+#[macro_use]
 mod dot;
-mod relu;
+#[macro_use]
 mod stage;
+mod layer;
+mod relu;
 mod xbuf;
 
 pub(crate) use relu::relu;
@@ -78,23 +81,80 @@ fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     stage: Stage,
     y: &mut [i8; O],
 ) {
-    let (wg, w_rest) = w.as_chunks::<4>();
-    let (yg, y_rest) = y.as_chunks_mut::<4>();
-    let (bg, b_rest) = r.bias.as_chunks::<4>();
-    let (mg, m_rest) = r.multiplier.as_chunks::<4>();
-    for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
-        let acc = dot::dot4::<I, LDRD>(xb, x, g, bg);
-        if !stage.finish4::<RELU>(acc, mg, yg) {
-            // Rare (see the module): the portable output stage, same bits.
-            *yg = core::array::from_fn(|k| r.finish(bg[k], mg[k], portable_dot(x, &g[k])));
-            stage::clear_q();
+    if const { I.is_multiple_of(4) } {
+        groups::<I, O, LDRD, RELU>(xb, x, w, r, stage, y);
+    } else {
+        let (wg, _) = w.as_chunks::<4>();
+        let (yg, _) = y.as_chunks_mut::<4>();
+        let (bg, _) = r.bias.as_chunks::<4>();
+        let (mg, _) = r.multiplier.as_chunks::<4>();
+        for (((g, yg), bg), mg) in wg.iter().zip(yg).zip(bg).zip(mg) {
+            let acc = dot::dot4::<I, LDRD>(xb, x, g, bg);
+            if !stage.finish4::<RELU>(acc, mg, yg) {
+                // Rare (see the module): the portable output stage, same bits.
+                *yg = core::array::from_fn(|k| r.finish(bg[k], mg[k], portable_dot(x, &g[k])));
+                stage::clear_q();
+            }
         }
     }
+    let (_, w_rest) = w.as_chunks::<4>();
+    let (_, y_rest) = y.as_chunks_mut::<4>();
+    let (_, b_rest) = r.bias.as_chunks::<4>();
+    let (_, m_rest) = r.multiplier.as_chunks::<4>();
     for (((wo, yo), &b), m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
         let acc = dot::dot1(xb, x, wo, b, LDRD);
         if !stage.finish1::<RELU>(acc, m, yo) {
             *yo = r.finish(b, *m, portable_dot(x, wo));
             stage::clear_q();
         }
+    }
+}
+
+/// The groups of four rows of [`rows`] for `I mod 4 = 0`: one `asm!` block for all of them
+/// ([`layer::groups4`]), re-entered after a group that needs the portable output stage.
+#[inline]
+fn groups<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+    xb: &XBuf<I>,
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    stage: Stage,
+    y: &mut [i8; O],
+) {
+    let n = O / 4;
+    let mut g = 0;
+    while g < n {
+        let mut st = layer::State {
+            xb: xb.as_ptr(),
+            bias: r.bias.as_ptr().wrapping_add(4 * g),
+            mp: r.multiplier.as_ptr().wrapping_add(4 * g),
+            yp: y.as_mut_ptr().wrapping_add(4 * g),
+            zp2: stage.zp2(),
+            left: (n - g) as u32,
+        };
+        // SAFETY: `I mod 4 = 0`; groups `g..n` (`n - g >= 1`) of four rows start at row
+        // `4 g` of `w`, with their biases, multipliers and outputs at `4 g` of `r`'s arrays
+        // and `y` (each `O >= 4 n` long); `xb` is `x` unpacked; `LDRD` only if the caller
+        // found the rows word-aligned with `3 I <= 1020`.
+        unsafe {
+            layer::groups4::<I, LDRD, RELU>(&mut st, w.as_ptr().wrapping_add(4 * g).cast::<i8>());
+        }
+        if st.left == 0 {
+            return;
+        }
+        // Group `f` needs the portable output stage (rare, see the module); its outputs
+        // were not written.
+        let f = n - st.left as usize;
+        let (wg, _) = w.as_chunks::<4>();
+        let (yg, _) = y.as_chunks_mut::<4>();
+        let (bg, _) = r.bias.as_chunks::<4>();
+        let (mg, _) = r.multiplier.as_chunks::<4>();
+        if let (Some(gw), Some(yo), Some(b), Some(m)) =
+            (wg.get(f), yg.get_mut(f), bg.get(f), mg.get(f))
+        {
+            *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
+        }
+        stage::clear_q();
+        g = f + 1;
     }
 }

@@ -63,10 +63,11 @@ pub(super) struct Stage {
     ok: bool,
 }
 
-/// The `asm!` lines of one channel: accumulator `$a`, multiplier `$m`, shift `$s` (see the
-/// [module](self)); `$relu` is `""` or the ReLU line.
+/// The `asm!` lines of one channel: accumulator `$a`, multiplier `$m`, shift `$s`, `$zp`
+/// the register holding `2 z_y + 1` (see the [module](self)); the ReLU line is assembled
+/// if the `asm!`'s `relu` constant is 1.
 macro_rules! channel {
-    ($a:literal, $m:literal, $s:literal, $relu:literal) => {
+    ($a:literal, $m:literal, $s:literal, $zp:literal) => {
         concat!(
             "qadd ",
             $a,
@@ -111,12 +112,22 @@ macro_rules! channel {
             ", ",
             $s,
             "\n",
-            $relu,
+            ".if {relu}\n",
+            "bic ",
+            $a,
+            ", ",
+            $a,
+            ", ",
+            $a,
+            ", asr #31\n",
+            ".endif\n",
             "qadd ",
             $a,
             ", ",
             $a,
-            ", {zp2}\n",
+            ", ",
+            $zp,
+            "\n",
         )
     };
 }
@@ -134,15 +145,16 @@ macro_rules! store {
     };
 }
 
+/// The output stage of four channels, accumulators `{a0}`..`{a3}`, multipliers at `{mp}`.
 macro_rules! four {
-    ($relu0:literal, $relu1:literal, $relu2:literal, $relu3:literal) => {
+    () => {
         concat!(
             "ldm {mp}!, {{r0, r1, r2, r3}}\n",
-            channel!("{a0}", "r0", "r1", $relu0),
-            channel!("{a1}", "r2", "r3", $relu1),
+            channel!("{a0}", "r0", "r1", "{zp2}"),
+            channel!("{a1}", "r2", "r3", "{zp2}"),
             "ldm {mp}, {{r0, r1, r2, r3}}\n",
-            channel!("{a2}", "r0", "r1", $relu2),
-            channel!("{a3}", "r2", "r3", $relu3),
+            channel!("{a2}", "r0", "r1", "{zp2}"),
+            channel!("{a3}", "r2", "r3", "{zp2}"),
             store!("{a0}", "0", "{a1}", "1", "{a2}", "2", "{a3}", "3"),
         )
     };
@@ -166,6 +178,12 @@ impl Stage {
         self.ok
     }
 
+    /// `2 z_y + 1`.
+    #[inline]
+    pub(super) fn zp2(self) -> i32 {
+        self.zp2
+    }
+
     /// Whether the clamp is the ReLU's, `[z_y, 127]`.
     #[inline]
     pub(super) fn relu(self) -> bool {
@@ -185,39 +203,26 @@ impl Stage {
     ) -> bool {
         let [a0, a1, a2, a3] = acc;
         let fail: u32;
-        macro_rules! run {
-            ($text:expr) => {
-                asm!(
-                    $text,
-                    a0 = inout(reg) a0 => _,
-                    a1 = inout(reg) a1 => _,
-                    a2 = inout(reg) a2 => _,
-                    a3 = inout(reg) a3 => _,
-                    mp = inout(reg) m.as_ptr() => _,
-                    zp2 = in(reg) self.zp2,
-                    yp = in(reg) y.as_mut_ptr(),
-                    out("r0") fail,
-                    out("r1") _,
-                    out("r2") _,
-                    out("r3") _,
-                    options(nostack),
-                )
-            };
-        }
         // SAFETY: reads the 32 bytes of `m` (word-aligned: `QuantizedMultiplier` is two
         // `i32`, multiplier first, checked above) and writes the 4 bytes of `y`, nothing
         // else; no stack; flags and `Q` clobbered.
         unsafe {
-            if RELU {
-                run!(four!(
-                    "bic {a0}, {a0}, {a0}, asr #31\n",
-                    "bic {a1}, {a1}, {a1}, asr #31\n",
-                    "bic {a2}, {a2}, {a2}, asr #31\n",
-                    "bic {a3}, {a3}, {a3}, asr #31\n"
-                ));
-            } else {
-                run!(four!("", "", "", ""));
-            }
+            asm!(
+                four!(),
+                a0 = inout(reg) a0 => _,
+                a1 = inout(reg) a1 => _,
+                a2 = inout(reg) a2 => _,
+                a3 = inout(reg) a3 => _,
+                mp = inout(reg) m.as_ptr() => _,
+                zp2 = in(reg) self.zp2,
+                yp = in(reg) y.as_mut_ptr(),
+                relu = const RELU as usize,
+                out("r0") fail,
+                out("r1") _,
+                out("r2") _,
+                out("r3") _,
+                options(nostack),
+            );
         }
         fail == 0
     }
@@ -231,30 +236,22 @@ impl Stage {
         y: &mut i8,
     ) -> bool {
         let fail: u32;
-        macro_rules! run {
-            ($relu:literal) => {
-                asm!(
-                    "ldrd r0, r1, [{mp}]",
-                    channel!("{a0}", "r0", "r1", $relu),
-                    store!("{a0}", "0"),
-                    a0 = inout(reg) acc => _,
-                    mp = in(reg) core::ptr::from_ref(m),
-                    zp2 = in(reg) self.zp2,
-                    yp = in(reg) core::ptr::from_mut(y),
-                    out("r0") fail,
-                    out("r1") _,
-                    options(nostack),
-                )
-            };
-        }
         // SAFETY: reads the 8 bytes of `m` (word-aligned) and writes the byte `y`, nothing
         // else; no stack; flags and `Q` clobbered.
         unsafe {
-            if RELU {
-                run!("bic {a0}, {a0}, {a0}, asr #31\n");
-            } else {
-                run!("");
-            }
+            asm!(
+                "ldrd r0, r1, [{mp}]",
+                channel!("{a0}", "r0", "r1", "{zp2}"),
+                store!("{a0}", "0"),
+                a0 = inout(reg) acc => _,
+                mp = in(reg) core::ptr::from_ref(m),
+                zp2 = in(reg) self.zp2,
+                yp = in(reg) core::ptr::from_mut(y),
+                relu = const RELU as usize,
+                out("r0") fail,
+                out("r1") _,
+                options(nostack),
+            );
         }
         fail == 0
     }
