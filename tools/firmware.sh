@@ -26,7 +26,8 @@
 #   inference call / its multiply-adds) <= 1.5 on the M4F (<= 2.0 below 500 multiply-adds)
 #   and <= 100 on the M0 for every shape (not met for random weights yet: reported, and a
 #   regression past 170 fails); <= 6 KiB of .text on the M4F, <= 512 B of stack
-#   for the cost image, no heap.
+#   for the cost image, no heap; int8 inference (its own block at the end): <= 5
+#   instructions per multiply-add on the M0 for every int8 shape.
 #
 # Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
 # qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
@@ -390,5 +391,15 @@ i8_target "Mlp<64, 32, 10>" "${I8_INSNS[$M4F]}" "$INT8_MACS" 170
 i8_target "QDense<61, 29>" "${I8_ODD[$M4F]}" 1769 190
 i8_target "QDense<640, 128>" "${I8_WIDE[$M4F]}" 81920 150
 $i8ok || fail "int8 M4F instructions per multiply-add"
+# The Cortex-M0 int8 target (issue 11): at most 5 instructions per multiply-add (one call /
+# its multiply-adds) for every shape above; a miss fails.
+for shape in "Mlp<64, 32, 10>|${I8_INSNS[$M0]}|$INT8_MACS" "QDense<61, 29>|${I8_ODD[$M0]}|1769" \
+  "QDense<640, 128>|${I8_WIDE[$M0]}|81920"; do
+  IFS='|' read -r name n macs <<<"$shape"
+  case "$n" in '' | *[!0-9]*) fail "int8: no Cortex-M0 instruction count for $name" ;; esac
+  [ "$n" -le $((5 * macs)) ] \
+    || fail "int8 $name on the Cortex-M0: $n instructions, $(per "$n" "$macs") per multiply-add (target <= 5)"
+done
+echo "int8 on the Cortex-M0: <= 5 instructions per multiply-add for every shape (met)"
 step "int8 firmware checks passed"
 # ==== end of the int8 block (issue 11) =============================================== #
