@@ -79,7 +79,7 @@ impl<const O: usize> Requant<'_, O> {
     }
 
     #[inline]
-    fn finish(&self, bias: i32, m: QuantizedMultiplier, dot: i32) -> i8 {
+    pub(crate) fn finish(&self, bias: i32, m: QuantizedMultiplier, dot: i32) -> i8 {
         let acc = bias.wrapping_add(dot);
         let v = scale(acc, m).saturating_add(i32::from(self.zero_point));
         v.clamp(i32::from(self.min), i32::from(self.max)) as i8
@@ -144,14 +144,20 @@ pub fn dense_row<const I: usize, const O: usize>(
 ) {
     #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
     return super::int8_cortex_m::dense_row(x, w, r, y);
-    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
-    grouped(x, w, r, y);
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    return super::int8_cortex_m4::dense_row(x, w, r, y);
+    #[cfg(not(any(
+        all(target_arch = "arm", not(target_has_atomic = "32")),
+        all(target_arch = "arm", target_abi = "eabihf")
+    )))]
+    dense_row_portable(x, w, r, y);
 }
 
-/// [`dense_row`] everywhere but on the Cortex-M0 (`int8_cortex_m.rs`).
+/// [`dense_row`] everywhere but on the Cortex-M0 (`int8_cortex_m.rs`) and the Cortex-M4
+/// (`int8_cortex_m4`, whose fallback this is).
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline]
-fn grouped<const I: usize, const O: usize>(
+pub(crate) fn dense_row_portable<const I: usize, const O: usize>(
     x: &[i8; I],
     w: &[[i8; I]; O],
     r: &Requant<'_, O>,
@@ -173,6 +179,25 @@ fn grouped<const I: usize, const O: usize>(
     }
 }
 
+/// ReLU of an int8 row: `y[i] = max(x[i], z)`, `z` the zero point (the real 0). On the
+/// Cortex-M4, four bytes per step (`SSUB8` + `SEL`, `int8_cortex_m4`).
+///
+/// # Examples
+/// ```
+/// let mut y = [0; 5];
+/// ctensor::kernels::int8::relu(&[-128, -3, -2, 0, 127], -2, &mut y);
+/// assert_eq!(y, [-2, -2, -2, 0, 127]);
+/// ```
+#[inline]
+pub fn relu<const N: usize>(x: &[i8; N], z: i8, y: &mut [i8; N]) {
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    return super::int8_cortex_m4::relu(x, z, y);
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    for (a, b) in x.iter().zip(y) {
+        *b = (*a).max(z);
+    }
+}
+
 /// Output channels per group: each input load serves four multiply-adds (the Cortex-M0 has
 /// its own grouping, `int8_cortex_m.rs`).
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
@@ -182,24 +207,16 @@ const G: usize = 4;
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline]
 fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
-    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
-    if const { super::int8_cortex_m4::fits(I) } {
-        return super::int8_cortex_m4::dot4(x, g);
-    }
     dot4(x, g)
 }
 
-/// The dot product of `x` with one row: on the Cortex-M4, the `SMLAD` loop of
-/// `int8_cortex_m4.rs`; elsewhere [`dot`].
+/// The dot product of `x` with one row ([`dot`]).
 #[cfg_attr(
     all(target_arch = "arm", not(target_has_atomic = "32")),
     allow(dead_code)
 )]
 #[inline]
 fn dot_one<const I: usize>(x: &[i8; I], w: &[i8; I]) -> i32 {
-    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
-    return super::int8_cortex_m4::dot1(x, w);
-    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
     dot(x, w)
 }
 

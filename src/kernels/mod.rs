@@ -60,7 +60,7 @@
 //! safe slices (Cortex-M0, also built for the host's tests).
 //!
 //! The int8 kernels (issue 11): `int8.rs` is safe code (the host's path, and the fallback);
-//! `int8_cortex_m4.rs` (`SMLAD`) and `int8_cortex_m.rs` (Thumb-1) read their operands in
+//! `int8_cortex_m4/` (`SMLAD`) and `int8_cortex_m.rs` (Thumb-1) read their operands in
 //! `asm!`, only inside the arrays they are given (each block's `// SAFETY:` says which
 //! bytes). They build for ARM only, so Miri cannot run them; the firmware's
 //! `int8_kernel_check` compares them with a plain reference on the boards (QEMU) for input

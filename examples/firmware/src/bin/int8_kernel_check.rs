@@ -8,11 +8,14 @@
 //! 67, weights with -128, biases up to `i32::MIN` and `i32::MAX` (accumulators wrapping as
 //! the kernels' do), multipliers at `2^30` and `2^31 - 1` and random, every shift from -33
 //! to 31 (`e = 0`, `M >= 1` and invalid fields included), zero points and both clamps (ReLU
-//! or not, upper bound 127 or 100). Exits with status 0 only if all agree.
+//! or not, upper bound 127 or 100). Then `dense_row` (`check_row`) on word-aligned and
+//! misaligned weight rows and widths that take every Cortex-M4 path (`LDRD`/`LDR`, half
+//! passes, loops, the fast output stage and its fallback), and `kernels::int8::relu`
+//! (`check_relu`) for every remainder. Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
 
-use ctensor::kernels::int8::{Requant, dense_row};
+use ctensor::kernels::int8::{Requant, dense_row, relu};
 use ctensor::quant::requant::{QuantizedMultiplier, multiply_by_quantized_multiplier};
 use ctensor::quant::{QDense, QuantParams};
 use ctensor_firmware::{BOARD, Out, exit};
@@ -160,6 +163,159 @@ fn check<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
     bad
 }
 
+/// Weight rows at a word-aligned address.
+#[repr(C, align(4))]
+struct Aligned<const I: usize, const O: usize> {
+    w: [[i8; I]; O],
+}
+
+/// Weight rows at a word-aligned address plus 1 (never word-aligned).
+#[repr(C, align(4))]
+struct Misaligned<const I: usize, const O: usize> {
+    pad: u8,
+    w: [[i8; I]; O],
+}
+
+/// Multipliers: `M < 1` (shifts -1, 0, -31, -7), `M >= 1` (shifts 1, 30), 0, the extremes
+/// of the Q31 range, and invalid ones (`i32::MIN`, shifts -32 and 31, a small multiplier).
+const MULTIPLIERS: [QuantizedMultiplier; 14] = {
+    const fn m(multiplier: i32, shift: i32) -> QuantizedMultiplier {
+        QuantizedMultiplier { multiplier, shift }
+    }
+    [
+        m(1_717_986_918, -3),
+        m(1 << 30, 0),
+        m(i32::MAX, 0),
+        m(1_500_000_000, -31),
+        m(1_234_567_890, -7),
+        m(1 << 30, -1),
+        m(1_900_000_000, 1),
+        m(1_100_000_000, 30),
+        m(0, 0),
+        m(i32::MAX, -12),
+        m(i32::MIN, -2),
+        m(1_300_000_000, -32),
+        m(1_300_000_000, 31),
+        m(12_345, -4),
+    ]
+};
+
+/// Biases: small, and near or past the fast path's `|acc| < 2^30` and `i32`'s ends.
+const BIASES: [i32; 8] = [
+    0,
+    -37,
+    (1 << 30) - 5_000,
+    -(1 << 30) + 5_000,
+    1 << 30,
+    -(1 << 30) - 1,
+    i32::MAX - 100,
+    i32::MIN + 100,
+];
+
+/// `kernels::int8::dense_row` against the reference on `I x O` layers: aligned and
+/// misaligned rows, every multiplier and bias of the lists above, three clamps; returns the
+/// mismatches.
+fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
+    let mut bad = 0;
+    let mut a = Aligned { w: [[0_i8; I]; O] };
+    let mut m = Misaligned {
+        pad: 0,
+        w: [[0_i8; I]; O],
+    };
+    for trial in 0..16_u32 {
+        for (ra, rm) in a.w.iter_mut().zip(m.w.iter_mut()) {
+            for (va, vm) in ra.iter_mut().zip(rm.iter_mut()) {
+                // Every value of `i8` (the kernels take -128 too).
+                *va = rng.next_i8();
+                *vm = rng.next_i8();
+            }
+        }
+        let mut bias = [0_i32; O];
+        let mut mult = [QuantizedMultiplier::default(); O];
+        // Even trials: the common case only (the first 6 multipliers: shifts in [-31, 0];
+        // biases well inside 2^30), so that whole groups take the fast output stage, and
+        // every other one with outputs mostly unclamped; odd trials: anything (most groups
+        // then take the fallback).
+        let (nm, nb) = if trial % 2 == 0 {
+            (6, 2)
+        } else {
+            (MULTIPLIERS.len(), BIASES.len())
+        };
+        for (o, (b, q)) in bias.iter_mut().zip(mult.iter_mut()).enumerate() {
+            let k = rng.next_u32() as usize;
+            *b = BIASES[k % nb].wrapping_add((k >> 16) as i32 - (1 << 15));
+            *q = MULTIPLIERS[(k >> 8).wrapping_add(o) % nm];
+            if trial % 4 == 0 && o % 5 != 4 {
+                // Outputs mostly inside [-128, 127] (so that a rounding error shows): a
+                // random Q31 multiplier, shifts around -(7 + log2(I) / 2), small biases.
+                *b >>= 5;
+                let shift = -(6 + I.ilog2() as i32 / 2) - (k >> 28) as i32 % 3;
+                *q = QuantizedMultiplier {
+                    multiplier: (1 << 30) | (rng.next_u32() >> 2) as i32,
+                    shift,
+                };
+            }
+        }
+        let zp = rng.next_i8();
+        let (min, max) = match trial % 3 {
+            0 => (i8::MIN, i8::MAX),
+            1 => (zp, i8::MAX),
+            _ => (zp.min(-3), zp.max(-3).max(90)),
+        };
+        let r = Requant {
+            bias: &bias,
+            multiplier: &mult,
+            zero_point: zp,
+            min,
+            max,
+        };
+        let mut x = [0_i8; I];
+        for v in &mut x {
+            *v = rng.next_i8();
+        }
+        for w in [&a.w, &m.w] {
+            let mut y = [0_i8; O];
+            dense_row(&x, w, &r, &mut y);
+            for o in 0..O {
+                let mut acc = i64::from(bias[o]);
+                for i in 0..I {
+                    acc += i64::from(w[o][i]) * i64::from(x[i]);
+                }
+                let v = multiply_by_quantized_multiplier(acc as i32, mult[o])
+                    .saturating_add(i32::from(zp))
+                    .clamp(i32::from(min), i32::from(max));
+                if i32::from(y[o]) != v {
+                    bad += 1;
+                }
+            }
+        }
+    }
+    let _ = m.pad;
+    bad
+}
+
+/// `kernels::int8::relu` (the Cortex-M4's `SSUB8` + `SEL`) against `max(x, z)` on rows of
+/// `N` values, every zero point class (-128, 127, random); returns the mismatches.
+fn check_relu<const N: usize>(rng: &mut Lcg) -> u32 {
+    let mut bad = 0;
+    for trial in 0..8 {
+        let z = match trial {
+            0 => i8::MIN,
+            1 => i8::MAX,
+            2 => 0,
+            _ => rng.next_i8(),
+        };
+        let mut x = [0_i8; N];
+        for v in &mut x {
+            *v = rng.next_i8();
+        }
+        let mut y = [0_i8; N];
+        relu(&x, z, &mut y);
+        bad += x.iter().zip(&y).filter(|&(&a, &b)| a.max(z) != b).count() as u32;
+    }
+    bad
+}
+
 #[cortex_m_rt::entry]
 fn main() -> ! {
     let mut rng = Lcg(11);
@@ -210,6 +366,48 @@ fn main() -> ! {
         (64, 10),
         (67, 3)
     );
+    // `dense_row` on word-aligned and misaligned rows (the Cortex-M4's `LDRD` and `LDR`
+    // paths): I and O from 1 to 17, primes, rows longer than 16 passes (a loop), and rows
+    // too wide for `LDRD` offsets.
+    bad += check_row::<1, 17>(&mut rng);
+    bad += check_row::<2, 16>(&mut rng);
+    bad += check_row::<3, 15>(&mut rng);
+    bad += check_row::<4, 14>(&mut rng);
+    bad += check_row::<5, 13>(&mut rng);
+    bad += check_row::<6, 12>(&mut rng);
+    bad += check_row::<7, 11>(&mut rng);
+    bad += check_row::<8, 10>(&mut rng);
+    bad += check_row::<9, 9>(&mut rng);
+    bad += check_row::<10, 8>(&mut rng);
+    bad += check_row::<11, 7>(&mut rng);
+    bad += check_row::<12, 6>(&mut rng);
+    bad += check_row::<13, 5>(&mut rng);
+    bad += check_row::<14, 4>(&mut rng);
+    bad += check_row::<15, 3>(&mut rng);
+    bad += check_row::<16, 2>(&mut rng);
+    bad += check_row::<17, 1>(&mut rng);
+    bad += check_row::<29, 7>(&mut rng);
+    bad += check_row::<61, 5>(&mut rng);
+    bad += check_row::<64, 10>(&mut rng);
+    bad += check_row::<140, 6>(&mut rng);
+    bad += check_row::<156, 5>(&mut rng);
+    bad += check_row::<347, 5>(&mut rng);
+    bad += check_row::<400, 7>(&mut rng);
+    // The ReLU kernel: every remainder of 4, whole words, a loop (more than 16 words).
+    bad += check_relu::<1>(&mut rng);
+    bad += check_relu::<2>(&mut rng);
+    bad += check_relu::<3>(&mut rng);
+    bad += check_relu::<4>(&mut rng);
+    bad += check_relu::<5>(&mut rng);
+    bad += check_relu::<6>(&mut rng);
+    bad += check_relu::<7>(&mut rng);
+    bad += check_relu::<8>(&mut rng);
+    bad += check_relu::<9>(&mut rng);
+    bad += check_relu::<13>(&mut rng);
+    bad += check_relu::<17>(&mut rng);
+    bad += check_relu::<32>(&mut rng);
+    bad += check_relu::<67>(&mut rng);
+    bad += check_relu::<131>(&mut rng);
     Out::new()
         .str("int8_kernel_check on ")
         .str(BOARD)
