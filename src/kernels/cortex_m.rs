@@ -48,6 +48,9 @@ mod soft;
 pub(crate) mod soft_float;
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 use soft as imp;
+/// The Thumb-1 row loop of `soft` (ARMv6-M: Cortex-M0/M0+).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod thumb1;
 
 /// `relu(x W1 + b1) W2 + b2` for one sample, or `None` when `T` is not `f32` (the caller
 /// then takes the portable path).

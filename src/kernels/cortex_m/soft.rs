@@ -9,18 +9,29 @@
 
 use core::mem::MaybeUninit;
 
-use super::soft_float::{Factor, add};
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+use super::soft_float::Factor;
+use super::soft_float::add;
 
-/// `acc[j] += x * w[j]` for every `j`, rounding each product and each sum as `f32` does.
-/// Not inlined: its many live values then spill in its own frame, once, not in the
-/// caller's.
+/// `acc[j] += x * w[j]` for every `j`, rounding each product and each sum as `f32` does;
+/// nothing if `x` is `+0` or `-0` (its products add nothing). Not inlined: its many live
+/// values then spill in its own frame, once, not in the caller's.
 #[inline(never)]
 fn axpy<const N: usize>(x: f32, w: &[f32; N], acc: &mut [f32; N]) {
+    // Cortex-M0: the Thumb-1 loop for a normal `x` (and `Factor` for the elements it
+    // leaves, out of line).
+    #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+    if super::thumb1::axpy(x, w, acc) {
+        return;
+    }
+    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
     if let Some(f) = Factor::new(x) {
         for (a, &w) in acc.iter_mut().zip(w) {
             f.mul_add_to(a, w);
         }
-    } else {
+        return;
+    }
+    if x.to_bits() << 1 != 0 {
         for (a, &w) in acc.iter_mut().zip(w) {
             *a += x * w;
         }
@@ -39,10 +50,7 @@ pub(super) fn mlp_f32<const D: usize, const H: usize, const K: usize>(
 ) {
     let mut hidden = [0.0f32; H];
     for (&xi, row) in x.iter().zip(w1) {
-        // `+0` or `-0`: its products add nothing.
-        if xi.to_bits() << 1 != 0 {
-            axpy(xi, row, &mut hidden);
-        }
+        axpy(xi, row, &mut hidden);
     }
     add_bias(&mut hidden, b1);
     let out = out.write([0.0; K]);
@@ -65,10 +73,7 @@ pub(super) fn dense_f32<const I: usize, const O: usize>(
 ) {
     let y = y.write([0.0; O]);
     for (&xi, row) in x.iter().zip(w) {
-        // `+0` or `-0`: its products add nothing.
-        if xi.to_bits() << 1 != 0 {
-            axpy(xi, row, y);
-        }
+        axpy(xi, row, y);
     }
     add_bias(y, b);
 }
