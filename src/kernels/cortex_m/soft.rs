@@ -11,27 +11,30 @@ use core::mem::MaybeUninit;
 
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 use super::soft_float::Factor;
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 use super::soft_float::add;
+
+/// `acc[j] += x * w[j]` for every `j`, rounding each product and each sum as `f32` does;
+/// nothing if `x` is `+0` or `-0` (its products add nothing). Cortex-M0: the Thumb-1 loop,
+/// inlined (a call of the loop). Else not inlined: its many live values then spill in its
+/// own frame, once, not in the caller's.
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+#[inline(always)]
+fn axpy<const N: usize>(x: f32, w: &[f32; N], acc: &mut [f32; N]) {
+    super::thumb1::axpy(x, w, acc);
+}
 
 /// `acc[j] += x * w[j]` for every `j`, rounding each product and each sum as `f32` does;
 /// nothing if `x` is `+0` or `-0` (its products add nothing). Not inlined: its many live
 /// values then spill in its own frame, once, not in the caller's.
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline(never)]
 fn axpy<const N: usize>(x: f32, w: &[f32; N], acc: &mut [f32; N]) {
-    // Cortex-M0: the Thumb-1 loop for a normal `x` (and `Factor` for the elements it
-    // leaves, out of line).
-    #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-    if super::thumb1::axpy(x, w, acc) {
-        return;
-    }
-    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
     if let Some(f) = Factor::new(x) {
         for (a, &w) in acc.iter_mut().zip(w) {
             f.mul_add_to(a, w);
         }
-        return;
-    }
-    if x.to_bits() << 1 != 0 {
+    } else if x.to_bits() << 1 != 0 {
         for (a, &w) in acc.iter_mut().zip(w) {
             *a += x * w;
         }
@@ -81,6 +84,10 @@ pub(super) fn dense_f32<const I: usize, const O: usize>(
 /// `acc[j] += b[j]` for every `j`. Not inlined, as [`axpy`].
 #[inline(never)]
 fn add_bias<const N: usize>(acc: &mut [f32; N], b: &[f32; N]) {
+    // Cortex-M0: the Thumb-1 loop.
+    #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+    super::thumb1::add(acc, b);
+    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
     for (a, &b) in acc.iter_mut().zip(b) {
         *a = add(*a, b);
     }
