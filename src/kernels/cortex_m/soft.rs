@@ -1,11 +1,12 @@
 //! Soft float (`thumbv6m`, Cortex-M0/M0+, and the other `eabi` targets), `f32`: every
 //! multiply and add is software, so skipping work pays: inputs that are exactly zero (about
-//! half the pixels of a digit) and hidden units that ReLU sets to zero are skipped, and the
-//! multiply-adds use [`soft_float`](super::soft_float): correctly rounded integer fast paths
-//! for normal numbers, inlined, with the factor of a row unpacked once (everything else goes
-//! to the compiler's `f32` routines). Safe code on arrays; also compiled on the host, whose
-//! tests compare it with the definition summed in order, bit for bit, for every remainder
-//! size.
+//! half the pixels of a digit) and hidden units that ReLU sets to zero are skipped. The
+//! multiply-adds and bias adds are correctly rounded integer fast paths for normal numbers,
+//! with the factor of a row unpacked once (everything else goes to the compiler's `f32`
+//! routines): on ARMv6-M (Cortex-M0/M0+) the naked Thumb-1 loops of
+//! `thumb1`, elsewhere `soft_float`'s safe Rust, also
+//! compiled on the host, whose tests compare it with the definition summed in order, bit for
+//! bit, for every remainder size.
 
 use core::mem::MaybeUninit;
 

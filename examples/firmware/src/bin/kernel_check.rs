@@ -211,7 +211,9 @@ fn edgy(s: &mut u64, near: u32) -> u32 {
         1 => 0xff,
         2 => ((r >> 40) % 4) as u32 + 1,
         3 => 0xfe - ((r >> 40) % 4) as u32,
-        4 | 5 => (e_near + ((r >> 40) % 7) as u32).saturating_sub(3).min(0xff),
+        4 | 5 => (e_near + ((r >> 40) % 7) as u32)
+            .saturating_sub(3)
+            .min(0xff),
         _ => ((r >> 40) % 254) as u32 + 1,
     };
     let fraction = match (r >> 48) % 6 {

@@ -1,4 +1,4 @@
-//! The sum of the two Thumb-1 loops ([`row`](super::naked) and `add_row`): `acc + y` for
+//! The sum of the two Thumb-1 loops (`row` and `add_row`): `acc + y` for
 //! `y` the rounded product or `b[j]`, rounded, and the store; as `asm` text for both.
 
 /// The sum of the loops of `row` and `add_row`, and the store: from `y` (the rounded
