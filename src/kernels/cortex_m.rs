@@ -10,9 +10,10 @@
 //! - [`hard`] (`target_abi = "eabihf"`: Cortex-M4F, M7, M33 with an FPU): `asm!` with
 //!   `VLDM` and `VMLA.F32`; `Mlp` is two dense rows, the first with ReLU (in registers,
 //!   before the store).
-//! - [`soft`] (`thumbv6m`, Cortex-M0/M0+, and the other `eabi` targets): safe Rust that
-//!   skips exact zeros (inputs, and hidden units ReLU sets to zero) and multiplies-adds with
-//!   [`soft_float`]'s integer fast paths. Also compiled on the host for its tests.
+//! - [`soft`] (`thumbv6m`, Cortex-M0/M0+, and the other `eabi` targets): skips exact zeros
+//!   (inputs, and hidden units ReLU sets to zero) and multiplies-adds with integer fast
+//!   paths: on ARMv6-M (Cortex-M0/M0+) `thumb1`'s naked Thumb-1 loops, elsewhere (and on
+//!   the host, for its tests) `soft_float`'s safe Rust.
 //!
 //! Both compute each sum in the order of the portable path on these targets (one
 //! accumulator per output: `0 + x_0 w_0j + x_1 w_1j + ...`, then the bias; see `KU1` in
@@ -44,10 +45,16 @@ use hard as imp;
 
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 mod soft;
-#[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+#[cfg(not(any(
+    all(target_arch = "arm", target_abi = "eabihf"),
+    all(target_arch = "arm", not(target_has_atomic = "32"))
+)))]
 pub(crate) mod soft_float;
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 use soft as imp;
+/// The Thumb-1 loops of `soft` on ARMv6-M (Cortex-M0/M0+), in place of `soft_float`.
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod thumb1;
 
 /// `relu(x W1 + b1) W2 + b2` for one sample, or `None` when `T` is not `f32` (the caller
 /// then takes the portable path).

@@ -5,12 +5,18 @@
 //! 0..=15, output widths `K` from 1 to 17, and sizes 1), one sample and a batch of two,
 //! random weights with exact zeros and negative zeros, and inputs that include zeros,
 //! negative zeros, huge values (overflow to infinity, NaN) and NaN.
+//! Then the soft-float arithmetic itself (the Cortex-M0's Thumb-1 loop and its fallbacks, the
+//! Cortex-M4F's `VMLA.F32`): `Dense<3, 32>` rows of random bits biased to the edges (zeros,
+//! subnormals, infinities, NaN, exponents at both ends, exact ties, carries) and weights
+//! chosen so that each product nearly cancels, or nearly doubles, the running sum, against
+//! the compiler's `f32` (IEEE 754), bit for bit.
 //! Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 
+use ctensor::nn::layer::Forward;
 use ctensor::{Dense, Matrix, Mlp, Relu, Seq, Vector};
 use ctensor_firmware::{BOARD, Out, exit, max_stack_used};
 
@@ -194,6 +200,79 @@ fn check_dense<const I: usize, const O: usize>(
     (INPUTS, good)
 }
 
+/// Random bits biased to the edges: exponents 0 and 255, near both ends, near `near`'s,
+/// or any; fractions zero, all ones, with zero low bits (exact ties) or any.
+fn edgy(s: &mut u64, near: u32) -> u32 {
+    let r = next(s);
+    let sign = (r as u32) & 0x8000_0000;
+    let e_near = (near >> 23) & 0xff;
+    let exp = match (r >> 32) % 8 {
+        0 => 0,
+        1 => 0xff,
+        2 => ((r >> 40) % 4) as u32 + 1,
+        3 => 0xfe - ((r >> 40) % 4) as u32,
+        4 | 5 => (e_near + ((r >> 40) % 7) as u32)
+            .saturating_sub(3)
+            .min(0xff),
+        _ => ((r >> 40) % 254) as u32 + 1,
+    };
+    let fraction = match (r >> 48) % 6 {
+        0 => 0,
+        1 => 0x7f_ffff,
+        2 => (next(s) as u32) & 0x7f_ff00,
+        _ => (next(s) as u32) & 0x7f_ffff,
+    };
+    sign | (exp << 23) | fraction
+}
+
+/// Soft-float trials: `Dense<3, 32>` on `x` (edge values, not zero: a zero input's terms are
+/// skipped, by definition), row `i > 0` of the weights chosen from the running sums `acc` of
+/// the reference: `-acc / x_i` or `acc / x_i` a few ulps off (cancellation, carries), of
+/// `acc`'s exponent, or any edge value. Returns (cases, cases that agree).
+fn check_soft_float(trials: u32) -> (u32, u32) {
+    const O: usize = 32;
+    let mut s = 0x50F7_F10A_u64;
+    let mut good = 0;
+    for _ in 0..trials {
+        let mut x = [0.0f32; 3];
+        for xi in &mut x {
+            let mut bits = edgy(&mut s, 0x3f80_0000);
+            if bits << 1 == 0 {
+                bits |= 0x3f80_0000;
+            }
+            *xi = f32::from_bits(bits);
+        }
+        let mut w = [[0.0f32; O]; 3];
+        let mut acc = [0.0f32; O];
+        for (i, row) in w.iter_mut().enumerate() {
+            for (wj, aj) in row.iter_mut().zip(&mut acc) {
+                let r = next(&mut s);
+                let q = *aj / x[i];
+                let off = (r >> 8) as u32 % 5;
+                let bits = match (i, r % 5) {
+                    (0, _) | (_, 0) => edgy(&mut s, 0x3f80_0000),
+                    (_, 1) => edgy(&mut s, q.to_bits()),
+                    (_, 2) => (-q).to_bits().wrapping_add(off).wrapping_sub(2),
+                    (_, 3) => q.to_bits().wrapping_add(off).wrapping_sub(2),
+                    _ => edgy(&mut s, q.to_bits()) ^ 0x8000_0000,
+                };
+                *wj = f32::from_bits(bits);
+                *aj += x[i] * *wj;
+            }
+        }
+        let mut b = [0.0f32; O];
+        for (bj, aj) in b.iter_mut().zip(&mut acc) {
+            *bj = f32::from_bits(edgy(&mut s, aj.to_bits()));
+            *aj += *bj;
+        }
+        let layer = Dense::from_parts(Matrix::from_array(w), Vector::from_array(b));
+        let mut y = [[0.0f32; O]; 1];
+        black_box(&layer).forward::<1>(&[black_box(x)], &mut y, &mut ());
+        good += u32::from(same_bits(&y[0], &acc));
+    }
+    (trials, good)
+}
+
 macro_rules! shapes {
     ($out:ident, $total:ident, $good:ident; $($d:literal $h:literal $k:literal),* $(,)?) => {
         $({
@@ -248,6 +327,17 @@ fn main() -> ! {
     dense_shapes!(out, total, good;
         1 1, 3 5, 4 16, 5 17, 6 12, 7 13, 13 33, 2 31, 9 15, 3 4, 2 8, 1 6, 7 5, 8 3,
     );
+    let (n, g) = check_soft_float(20_000);
+    total += n;
+    good += g;
+    if g != n {
+        out.str("MISMATCH soft float: ")
+            .u32(n - g)
+            .str(" of ")
+            .u32(n)
+            .str(" Dense<3, 32> rows")
+            .nl();
+    }
     out.str("kernel_check on ")
         .str(BOARD)
         .str(": ")
