@@ -101,13 +101,28 @@ q8row2 "int8_deep: .text / .rodata (B) [1]" "${Q8_TEXT[$M4F,deep]} / ${Q8_RODATA
 q8row2 "deep (f32): .text / .rodata (B)" "$DEEP_TEXT / $DEEP_RODATA" "-"
 q8row2 "int8_deep: max stack (B) [1]" "${Q8_STACK[$M4F,deep]}" "${Q8_STACK[$AN385,deep]}"
 q8row2 "deep (f32): max stack (B)" "$DEEP_STACK" "-"
-# The issue-11 targets (int8: <= 1.5 instructions per multiply-add on the M4, <= 5 on the M0)
-# for the autoencoder: reported, not enforced here (the int8 kernels are open work).
-for key in "$M4F,1.5" "$AN385,5"; do
-  IFS=, read -r board limit <<<"$key"
-  n=${Q8_INSNS[$board,deep]}
-  if awk -v n="$n" -v m="$DEEP_MACS" -v l="$limit" 'BEGIN { exit !(n / m > l) }'; then
-    printf 'firmware: TARGET NOT MET (open): int8 autoencoder on %s: %s instructions per MAC > %s\n' \
-      "${BOARD[$board]}" "$(q8per "$n" "$DEEP_MACS")" "$limit" >&2
-  fi
+# The f32 targets of issue 9 hold for Mlp<61, 29, 3> too (1,856 MACs: <= 1.5 per MAC on the
+# M4F, <= 100 on the M0): a miss fails, as for the cost table's shapes.
+for key in "$M4F,1.5" "$M0,100"; do
+  IFS=, read -r target limit <<<"$key"
+  n=${F32_ODD[$target]}
+  awk -v n="$n" -v l="$limit" 'BEGIN { exit !(n / 1856 <= l) }' \
+    || fail "f32 Mlp<61, 29, 3> on ${BOARD[$target]}: $(q8per "$n" 1856) instructions per MAC > $limit"
 done
+echo "f32 Mlp<61, 29, 3>: within the targets on both boards"
+# The issue-11 targets (int8: <= 1.5 instructions per multiply-add on the M4, <= 5 on the M0)
+# for every shape of this table: reported, not enforced here (open: the small shapes' fixed
+# cost per layer and per output, and the M4's weight unpacking; see README "int8").
+q8miss() { # board limit insns macs name
+  if awk -v n="$3" -v m="$4" -v l="$2" 'BEGIN { exit !(n / m > l) }'; then
+    printf 'firmware: TARGET NOT MET (open): int8 %s on %s: %s instructions per MAC > %s\n' \
+      "$5" "${BOARD[$1]}" "$(q8per "$3" "$4")" "$2" >&2
+  fi
+}
+for shape in "${Q8_SHAPES[@]}"; do
+  IFS=_ read -r d h k <<<"$shape"
+  q8miss "$M4F" 1.5 "${Q8_INSNS[$M4F,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
+  q8miss "$M0" 5 "${Q8_INSNS[$M0,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
+done
+q8miss "$M4F" 1.5 "${Q8_INSNS[$M4F,deep]}" "$DEEP_MACS" autoencoder
+q8miss "$AN385" 5 "${Q8_INSNS[$AN385,deep]}" "$DEEP_MACS" autoencoder
