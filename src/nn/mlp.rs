@@ -3,6 +3,9 @@
 
 use rand::Rng;
 
+mod lean;
+pub use lean::LeanWorkspace;
+
 use crate::kernels;
 use crate::nn::dropout::Dropout;
 use crate::nn::init::glorot_uniform;
