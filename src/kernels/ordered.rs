@@ -13,23 +13,20 @@
 
 use crate::Scalar;
 
-/// `y = x W + b` (or `x W` without `b`) for one row, each output summed in order from `+0`.
+/// `y = x W + b` for one row, each output summed in order from `+0`, then `+ b`. A product
+/// with no bias passes zeros: adding `+0` is exact (a sum that starts at `+0` is never `-0`).
 #[inline]
 pub(crate) fn dense_row<T: Scalar, const I: usize, const O: usize>(
     x: &[T; I],
     w: &[[T; O]; I],
-    b: Option<&[T; O]>,
+    b: &[T; O],
     y: &mut [T; O],
 ) {
     #[cfg(target_arch = "arm")]
-    {
-        // Adding a zero bias is exact: a sum that starts at `+0` is never `-0`.
-        let zeros = [T::ZERO; O];
-        if super::cortex_m::dense_row(x, w, b.unwrap_or(&zeros), y).is_some() {
-            return;
-        }
+    if super::cortex_m::dense_row(x, w, b, y).is_some() {
+        return;
     }
-    dense_row_plain(x, w, b, y);
+    dense_row_plain(x, w, Some(b), y);
 }
 
 /// [`dense_row`] as a plain loop (the definition; also the host's path and the reference of

@@ -163,36 +163,36 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let bounded = |max_in: T, sum_max: T, w: &[T]| {
             let bound = max_in * sum_max;
             let four = T::from_f64(4.0);
-            bound < limit
-                && bound * lr < limit
-                && max_in * lr < limit
-                && all_finite_after(w, w, w, w, |t, _, _, _| t * four)
+            bound < limit && bound * lr < limit && max_in * lr < limit && all_finite_times(w, four)
         };
         let mut sum_max1 = T::ZERO;
         for row in d_hidden {
-            sum_max1 += row.iter().fold(T::ZERO, |m, d| m.max(d.abs()));
+            sum_max1 += row.iter().fold(T::ZERO, |m, &d| max_abs(m, d));
         }
         let mut sum_max2 = T::ZERO;
         for b in 0..n {
-            sum_max2 += d_logits_t
-                .iter()
-                .fold(T::ZERO, |m, d| m.max(d.get(b).map_or(T::ZERO, |d| d.abs())));
+            sum_max2 += d_logits_t.iter().fold(T::ZERO, |m, d| {
+                max_abs(m, d.get(b).copied().unwrap_or(T::ZERO))
+            });
         }
         let fused = all_finite(ws.db1.as_slice())
             && all_finite(ws.db2.as_slice())
             && bounded(batch.max_abs_input, sum_max1, self.w1.as_flattened())
             && bounded(max_abs_hidden, sum_max2, self.w2.as_flattened());
+        let x = batch.inputs();
+        let zeros = [T::ZERO; H];
+        let mut g = [T::ZERO; H];
         let mut checks = [true; 4]; // the update of each tensor (w1, b1, w2, b2) is finite
         if !fused {
             // First pass: every gradient and every update, computed and checked, not stored.
             let mut grads_finite = all_finite(ws.db1.as_slice()) && all_finite(ws.db2.as_slice());
             for (p, w) in self.w1.as_array().iter().enumerate() {
-                let g = grad_w1_row(batch.inputs(), ws.gate.as_array(), p);
+                grad_w1_row(x, ws.gate.as_array(), p, &zeros, &mut g);
                 grads_finite &= all_finite(&g);
                 checks[0] &= all_finite_after(w, &g, &g, &g, |t, _, _, g| t - lr * g);
             }
             for (k, d) in d_logits_t.iter().enumerate() {
-                let g = grad_w2_column(d, ws.hidden.as_array());
+                dense_row(d, ws.hidden.as_array(), &zeros, &mut g);
                 grads_finite &= all_finite(&g);
                 for (row, &g) in self.w2.as_array().iter().zip(&g) {
                     let t = row.get(k).copied().unwrap_or(T::ZERO);
@@ -212,12 +212,13 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
                 tensor: TENSOR_NAMES.get(i).copied().unwrap_or("?"),
             });
         }
-        // Apply, a row of `dW1` and a column of `dW2` at a time.
+        // Apply: a row of `dW1`, a column of `dW2` (the row `dZ2^T[k] A1`) at a time.
         for (p, w) in self.w1.as_array_mut().iter_mut().enumerate() {
-            sgd_update(w, &grad_w1_row(batch.inputs(), ws.gate.as_array(), p), lr);
+            grad_w1_row(x, ws.gate.as_array(), p, &zeros, &mut g);
+            sgd_row(w, &g, lr);
         }
         for (k, d) in d_logits_t.iter().enumerate() {
-            let g = grad_w2_column(d, ws.hidden.as_array());
+            dense_row(d, ws.hidden.as_array(), &zeros, &mut g);
             for (row, &g) in self.w2.as_array_mut().iter_mut().zip(&g) {
                 if let Some(t) = row.get_mut(k) {
                     *t = *t - lr * g;
@@ -247,7 +248,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let hidden = ws.hidden.as_array_mut();
         let gate = ws.gate.as_array_mut();
         for (x, z) in batch.inputs().iter().zip(hidden.iter_mut()) {
-            dense_row(x, self.w1.as_array(), Some(self.b1.as_array()), z);
+            dense_row(x, self.w1.as_array(), self.b1.as_array(), z);
         }
         let (hidden, gate) = (&mut hidden[..n], &mut gate[..n]);
         if cfg.dropout.is_none() {
@@ -276,10 +277,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         {
             // relu(z) * mask == z * gate, and exactly 0 where the gate is 0.
             *h = if g == T::ZERO { T::ZERO } else { *h * g };
-            max = max.max(h.abs());
+            max = max_abs(max, *h);
         }
         for (h, z) in hidden.iter().zip(ws.logits.as_array_mut().iter_mut()) {
-            dense_row(h, self.w2.as_array(), Some(self.b2.as_array()), z);
+            dense_row(h, self.w2.as_array(), self.b2.as_array(), z);
         }
         for row in ws.hidden.as_array_mut().iter_mut().skip(n) {
             *row = [T::ZERO; H];
@@ -294,9 +295,10 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// `db1`.
     fn lean_d_hidden<const B: usize>(&self, n: usize, ws: &mut LeanWorkspace<B, H, K, T>) {
         let gate = ws.gate.as_array_mut();
+        let zeros = [T::ZERO; B];
         let mut s = [T::ZERO; B];
         for (j, w) in self.w2.as_array().iter().enumerate() {
-            dense_row(w, ws.d_logits_t.as_array(), None, &mut s);
+            dense_row(w, ws.d_logits_t.as_array(), &zeros, &mut s);
             for (row, &s) in gate.iter_mut().zip(&s).take(n) {
                 if let Some(g) = row.get_mut(j) {
                     *g = s * *g;
@@ -305,7 +307,9 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         }
         ws.db1 = Vector::zeros();
         for row in gate.iter().take(n) {
-            ws.db1 += &Vector::from_array(*row);
+            for (db, &d) in ws.db1.iter_mut().zip(row) {
+                *db += d;
+            }
         }
     }
 }
@@ -355,25 +359,63 @@ fn lean_d_logits<const B: usize, const D: usize, const H: usize, const K: usize,
     Ok(loss)
 }
 
-/// Row `p` of `dW1 = X^T dZ1`: `X[.., p] dZ1` over the batch's rows (the others zero).
+/// Row `p` of `dW1 = X^T dZ1` into `g`: `X[.., p] dZ1` over the batch's rows (the others
+/// zero in both).
 fn grad_w1_row<const B: usize, const D: usize, const H: usize, T: Scalar>(
     x: &[[T; D]],
     d_hidden: &[[T; H]; B],
     p: usize,
-) -> [T; H] {
-    let column: [T; B] =
-        core::array::from_fn(|b| x.get(b).and_then(|r| r.get(p)).copied().unwrap_or(T::ZERO));
-    let mut g = [T::ZERO; H];
-    dense_row(&column, d_hidden, None, &mut g);
-    g
+    zeros: &[T; H],
+    g: &mut [T; H],
+) {
+    let mut column = [T::ZERO; B];
+    for (c, row) in column.iter_mut().zip(x) {
+        if let Some(&v) = row.get(p) {
+            *c = v;
+        }
+    }
+    dense_row(&column, d_hidden, zeros, g);
 }
 
-/// Column `k` of `dW2 = A1^T dZ2`: `dZ2^T[k] A1` (rows past the batch are zero in both).
-fn grad_w2_column<const B: usize, const H: usize, T: Scalar>(
-    d_logits_t: &[T; B],
-    hidden: &[[T; H]; B],
-) -> [T; H] {
-    let mut g = [T::ZERO; H];
-    dense_row(d_logits_t, hidden, None, &mut g);
-    g
+/// `max(m, |x|)`, NaN if either is NaN (no `fmaxf` call on a Cortex-M).
+#[inline(always)]
+fn max_abs<T: Scalar>(m: T, x: T) -> T {
+    let a = x.abs();
+    if a <= m || m.is_nan() { m } else { a }
+}
+
+/// Whether `x * factor` is finite for every element: one pass, no early exit (as
+/// `kernels::all_finite`: `y * 0` is 0 for a finite `y`, NaN otherwise), four elements per
+/// loop pass into one accumulator (which stays in a register).
+fn all_finite_times<T: Scalar>(xs: &[T], factor: T) -> bool {
+    let mut acc = T::ZERO;
+    let (chunks, rest) = xs.as_chunks::<4>();
+    for c in chunks {
+        acc += c[0] * factor * T::ZERO
+            + c[1] * factor * T::ZERO
+            + c[2] * factor * T::ZERO
+            + c[3] * factor * T::ZERO;
+    }
+    for &x in rest {
+        acc += x * factor * T::ZERO;
+    }
+    acc == T::ZERO
+}
+
+/// `theta -= lr g` element by element (`theta - lr g`, as `sgd_update`), four per loop pass.
+#[inline(always)]
+fn sgd_row<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
+    let (chunks, rest) = theta.as_chunks_mut::<4>();
+    let (g_chunks, g_rest) = g.as_chunks::<4>();
+    for (t, g) in chunks.iter_mut().zip(g_chunks) {
+        *t = [
+            t[0] - lr * g[0],
+            t[1] - lr * g[1],
+            t[2] - lr * g[2],
+            t[3] - lr * g[3],
+        ];
+    }
+    for (t, &g) in rest.iter_mut().zip(g_rest) {
+        *t = *t - lr * g;
+    }
 }
