@@ -21,6 +21,8 @@
 //!
 //! [`ordered`]: crate::kernels::ordered
 
+use core::any::Any;
+
 use rand::Rng;
 
 use super::{Batch, Mlp, StepStats, TENSOR_NAMES, TrainConfig};
@@ -156,14 +158,15 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         let d_hidden = &ws.gate.as_array()[..n];
         let d_logits_t = ws.d_logits_t.as_array();
         let limit = T::max_value() / T::from_f64(1024.0);
+        // `|W| <= max / 4` (`4 W` is finite): `W - lr g` is then finite for `|lr g| < limit`.
+        let quarter = T::max_value() / T::from_f64(4.0);
         // The bound of the fused SGD path (see `Mlp::sgd_step`), for `W1` and for `W2`: every
         // element of `X^T dZ1` is at most `max |x| * sum over rows of max |dZ1|` (rounding
         // adds a factor of at most `1 + n eps`). A finite `db1` (`db2`) means a finite `dZ1`
         // (`dZ2`).
         let bounded = |max_in: T, sum_max: T, w: &[T]| {
             let bound = max_in * sum_max;
-            let four = T::from_f64(4.0);
-            bound < limit && bound * lr < limit && max_in * lr < limit && all_finite_times(w, four)
+            bound < limit && bound * lr < limit && max_in * lr < limit && all_within(w, quarter)
         };
         let mut sum_max1 = T::ZERO;
         for row in d_hidden {
@@ -384,10 +387,25 @@ fn max_abs<T: Scalar>(m: T, x: T) -> T {
     if a <= m || m.is_nan() { m } else { a }
 }
 
-/// Whether `x * factor` is finite for every element: one pass, no early exit (as
-/// `kernels::all_finite`: `y * 0` is 0 for a finite `y`, NaN otherwise), four elements per
-/// loop pass into one accumulator (which stays in a register).
-fn all_finite_times<T: Scalar>(xs: &[T], factor: T) -> bool {
+/// Whether `|x| <= limit` for every element (`false` if one is NaN), for `limit = max / 2^k`
+/// (so that `x * 2^k` is finite exactly when `|x| <= limit`). Without an FPU (`f32` on a
+/// Cortex-M0), an integer comparison of the magnitude bits (the order of non-negative
+/// floats, NaN above infinity); elsewhere one pass of `x 2^k 0` into one accumulator (0 for
+/// finite products, NaN otherwise), four elements per loop pass.
+fn all_within<T: Scalar>(xs: &[T], limit: T) -> bool {
+    if cfg!(all(target_arch = "arm", not(target_abi = "eabihf")))
+        && let Some(&l) = (&limit as &dyn Any).downcast_ref::<f32>()
+    {
+        let mut ok = true;
+        for x in xs {
+            let bits = (x as &dyn Any)
+                .downcast_ref::<f32>()
+                .map_or(u32::MAX, |x| x.to_bits());
+            ok &= bits & 0x7fff_ffff <= l.to_bits();
+        }
+        return ok;
+    }
+    let factor = T::max_value() / limit;
     let mut acc = T::ZERO;
     let (chunks, rest) = xs.as_chunks::<4>();
     for c in chunks {
