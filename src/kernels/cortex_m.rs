@@ -49,6 +49,10 @@ pub(crate) mod soft_float;
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 use soft as imp;
 
+/// `A B^T` (the training step's gradient into the hidden layer) on the one-row kernel.
+mod nt;
+pub(crate) use nt::nt_rows;
+
 /// `relu(x W1 + b1) W2 + b2` for one sample, or `None` when `T` is not `f32` (the caller
 /// then takes the portable path).
 #[inline(always)]
