@@ -224,7 +224,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             dense_row(d, ws.hidden.as_array(), &zeros, &mut g);
             for (row, &g) in self.w2.as_array_mut().iter_mut().zip(&g) {
                 if let Some(t) = row.get_mut(k) {
-                    *t = *t - lr * g;
+                    *t -= lr * g;
                 }
             }
         }
@@ -434,6 +434,6 @@ fn sgd_row<T: Scalar>(theta: &mut [T], g: &[T], lr: T) {
         ];
     }
     for (t, &g) in rest.iter_mut().zip(g_rest) {
-        *t = *t - lr * g;
+        *t -= lr * g;
     }
 }
