@@ -29,7 +29,8 @@
 #   inference call / its multiply-adds) <= 1.5 on the M4F (<= 2.0 below 500 multiply-adds)
 #   and <= 100 on the M0 for every shape (not met for random weights yet: reported, and a
 #   regression past 170 fails); <= 6 KiB of .text on the M4F, <= 512 B of stack
-#   for the cost image, no heap.
+#   for the cost image, no heap; int8 inference (its own block at the end): <= 5
+#   instructions per multiply-add on the M0 for every int8 shape.
 #
 # Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
 # qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
@@ -392,5 +393,18 @@ i8row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-
 i8row "f32 image (cost): .text / .rodata (B)" "$(f32_of TEXT "$M4F") / $(f32_of RODATA "$M4F")" "$(f32_of TEXT "$M0") / $(f32_of RODATA "$M0")" ""
 i8row "int8 image (int8_cost): .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
 i8row "max stack (B): f32 / int8" "$(f32_of STACK "$M4F") / ${I8_STACK[$M4F]}" "$(f32_of STACK "$M0") / ${I8_STACK[$M0]}" ""
+# The Cortex-M0 int8 target (issue 11): at most 5 instructions per multiply-add (one call /
+# its multiply-adds) for every shape above; a miss fails.
+for shape in "Mlp<64, 32, 10>|${I8_INSNS[$M0]}|$INT8_MACS" "QDense<61, 29>|${I8_ODD[$M0]}|1769" \
+  "QDense<640, 128>|${I8_WIDE[$M0]}|81920"; do
+  IFS='|' read -r name n macs <<<"$shape"
+  case "$n" in '' | *[!0-9]*) fail "int8: no Cortex-M0 instruction count for $name" ;; esac
+  [ "$n" -le $((5 * macs)) ] \
+    || fail "int8 $name on the Cortex-M0: $n instructions, $(per "$n" "$macs") per multiply-add (target <= 5)"
+done
+echo "int8 on the Cortex-M0: <= 5 instructions per multiply-add for every shape (met)"
+# int8 per shape next to f32, the MLPerf Tiny autoencoder in int8 (int8_mlps, int8_deep).
+# shellcheck source=tools/firmware-int8-shapes.sh
+. "$ROOT/tools/firmware-int8-shapes.sh"
 step "int8 firmware checks passed"
 # ==== end of the int8 block (issue 11) =============================================== #

@@ -28,6 +28,11 @@ mod build_pytorch;
 #[path = "src/pytorch.rs"]
 mod pytorch;
 
+/// Images too large for the micro:bit's 256 KiB of flash: their Cortex-M0 code is linked for
+/// QEMU's `mps2-an385` (a Cortex-M3, which executes ARMv6-M code instruction for
+/// instruction; `memory/mps2-an385.x`: 4 MiB of flash, the micro:bit's 16 KiB of RAM).
+const LARGE_IMAGES: &[&str] = &["int8_deep"];
+
 /// Test digits embedded in the inference firmware (the first rows of `digits_test.csv`).
 const N_DIGITS: usize = 40;
 
@@ -36,21 +41,33 @@ fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     let target = env::var("TARGET").unwrap();
 
-    // 1. Memory map and linker script.
-    let board = if target.starts_with("thumbv6m") {
-        "microbit"
+    // 1. Memory map and linker script: every image links with cortex-m-rt's `link.x`, which
+    //    includes the `memory.x` of its board, found in the folder of OUT_DIR given to it.
+    let (board, large_board) = if target.starts_with("thumbv6m") {
+        ("microbit", "mps2-an385")
     } else if target.starts_with("thumbv7em") {
-        "mps2-an386"
+        ("mps2-an386", "mps2-an386")
     } else {
         panic!(
             "ctensor-firmware builds for thumbv7em-none-eabihf or thumbv6m-none-eabi, not {target}"
         );
     };
-    let memory = manifest.join("memory").join(format!("{board}.x"));
-    fs::copy(&memory, out.join("memory.x")).unwrap();
-    println!("cargo:rustc-link-search={}", out.display());
+    for b in [board, large_board] {
+        let memory = manifest.join("memory").join(format!("{b}.x"));
+        fs::create_dir_all(out.join(b)).unwrap();
+        fs::copy(&memory, out.join(b).join("memory.x")).unwrap();
+        println!("cargo:rerun-if-changed={}", memory.display());
+    }
+    for bin in bins(&manifest.join("src/bin")) {
+        let b = if LARGE_IMAGES.contains(&bin.as_str()) {
+            large_board
+        } else {
+            board
+        };
+        println!("cargo:rustc-link-arg-bin={bin}=-L{}", out.join(b).display());
+    }
     println!("cargo:rustc-link-arg=-Tlink.x");
-    println!("cargo:rerun-if-changed={}", memory.display());
+    println!("cargo:rerun-if-changed=src/bin");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shared.rs");
 
@@ -210,6 +227,8 @@ fn main() {
     // The autoencoder of `deep`: its weights file and the host's outputs, as bits.
     let ae = shared::Autoencoder::boxed_glorot(&mut shared::SplitMix64(shared::AE_SEED));
     fs::write(out.join("autoencoder.bin"), ae.to_vec()).unwrap();
+    // The int8 networks of the `int8_mlps` and `int8_deep` images (issue 11).
+    ctensor_firmware_build_int8::generate(&out, &ae);
     let ae_outputs: Vec<Vec<u32>> = (0..shared::AE_INPUTS)
         .map(|n| {
             let x = shared::random_input::<640>(shared::AE_SEED, n);
@@ -234,6 +253,23 @@ fn main() {
     }
     g.push_str(&shapes);
     fs::write(out.join("generated.rs"), g).unwrap();
+}
+
+/// The names of the images: `src/bin/NAME.rs` and `src/bin/NAME/main.rs`.
+fn bins(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = if path.is_dir() && path.join("main.rs").is_file() {
+            path.file_name()
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            path.file_stem()
+        } else {
+            None
+        };
+        names.extend(name.and_then(|n| n.to_str()).map(String::from));
+    }
+    names
 }
 
 fn read_u32(bytes: &[u8], at: usize) -> u32 {

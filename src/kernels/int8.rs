@@ -103,57 +103,9 @@ fn scale(acc: i32, m: QuantizedMultiplier) -> i32 {
 
 /// `floor((a b + 2^30) / 2^31)` for `b != i32::MIN` (it fits `i32`): a widening multiply.
 /// |a b| <= 2^31 (2^31 - 1) < 2^62: no overflow.
-#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 #[inline]
 fn high_mul(a: i32, b: i32) -> i32 {
     ((i64::from(a) * i64::from(b) + (1 << 30)) >> 31) as i32
-}
-
-/// See above; on ARMv6-M (no long multiply, where LLVM calls `__aeabi_lmul`, a 64 x 64-bit
-/// product) [`high_mul_halves`].
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-#[inline]
-fn high_mul(a: i32, b: i32) -> i32 {
-    if b >= 0 {
-        high_mul_halves(a, b)
-    } else {
-        ((i64::from(a) * i64::from(b) + (1 << 30)) >> 31) as i32
-    }
-}
-
-/// `floor((a b + 2^30) / 2^31)` for `b >= 0`, from four 16 x 16-bit products (32-bit
-/// multiplies only). With `a = ah 2^16 + al`, `b = bh 2^16 + bl` (`al`, `bl` in
-/// `[0, 2^16)`, `ah` in `[-2^15, 2^15)`, `bh` in `[0, 2^15)`):
-///
-/// ```text
-/// a b + 2^30 = h 2^32 + (m1 + m2) 2^16 + p + 2^30     h = ah bh, m1 = ah bl, m2 = al bh, p = al bl
-///            = (2h + m1 >> 15 + m2 >> 15) 2^31 + (m1 mod 2^15 + m2 mod 2^15) 2^16 + p + 2^30
-/// ```
-///
-/// `|m1|, m2 < 2^31` and `p < 2^32` fit their types. The last three terms are `s + p`,
-/// `s = (m1 mod 2^15 + m2 mod 2^15) 2^16 + 2^30` even, so their part above 2^31 is
-/// `floor((s/2 + floor(p/2)) / 2^30)`, summed in `u32` with its carry (the sum is below
-/// 2^33). The wrapping adds give the exact result, which fits `i32`.
-#[cfg_attr(
-    not(all(target_arch = "arm", not(target_has_atomic = "32"))),
-    allow(dead_code)
-)]
-#[inline]
-fn high_mul_halves(a: i32, b: i32) -> i32 {
-    let (al, ah) = (a & 0xffff, a >> 16);
-    let (bl, bh) = (b & 0xffff, b >> 16);
-    let p = al.cast_unsigned() * bl.cast_unsigned();
-    let m1 = ah * bl;
-    let m2 = al * bh;
-    let h = ah * bh;
-    let top = h
-        .wrapping_mul(2)
-        .wrapping_add(m1 >> 15)
-        .wrapping_add(m2 >> 15);
-    let half_s = (((m1 & 0x7fff) + (m2 & 0x7fff)).cast_unsigned() << 15) + (1 << 29);
-    let (k, carry) = half_s.overflowing_add(p >> 1);
-    top.wrapping_add((k >> 30).cast_signed())
-        .wrapping_add(i32::from(carry) << 2)
 }
 
 /// The rare case of [`scale`] (`M >= 1`, or an invalid multiplier), kept out of the loop.
@@ -165,7 +117,8 @@ fn scale_general(acc: i32, m: QuantizedMultiplier) -> i32 {
 
 /// One row through an int8 dense layer on the portable path (see the [module](self)).
 ///
-/// Output channels go in groups (four, two on a Cortex-M0): each input value is loaded once
+/// Output channels go in groups of four (the Cortex-M0 has its own kernel, with the same
+/// bits: `int8_cortex_m.rs`): each input value is loaded once
 /// for the group's dot products, with independent accumulators; the remaining channels one
 /// at a time. Integer sums are exact, so
 /// the grouping does not change any bit.
@@ -189,6 +142,21 @@ pub fn dense_row<const I: usize, const O: usize>(
     r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
+    #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+    return super::int8_cortex_m::dense_row(x, w, r, y);
+    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+    grouped(x, w, r, y);
+}
+
+/// [`dense_row`] everywhere but on the Cortex-M0 (`int8_cortex_m.rs`).
+#[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
+#[inline]
+fn grouped<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
     // `as_chunks`: groups of G and the rest, with no bounds check and no panic path.
     let (wg, w_rest) = w.as_chunks::<G>();
     let (yg, y_rest) = y.as_chunks_mut::<G>();
@@ -205,14 +173,10 @@ pub fn dense_row<const I: usize, const O: usize>(
     }
 }
 
-/// Output channels per group: 4 (each input load serves four multiply-adds), except on
-/// ARMv6-M (Cortex-M0, recognized by its lack of 32-bit atomics), where the `asm!` kernel
-/// (`int8_cortex_m.rs`) has low registers for two weight rows only.
+/// Output channels per group: each input load serves four multiply-adds (the Cortex-M0 has
+/// its own grouping, `int8_cortex_m.rs`).
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
 const G: usize = 4;
-/// See above: 2 on ARMv6-M.
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-const G: usize = 2;
 
 /// `G` dot products of `x` with the rows of `g`, sharing each load of `x`.
 #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
@@ -225,16 +189,12 @@ fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
     dot4(x, g)
 }
 
-/// `G` dot products of `x` with the rows of `g`: on ARMv6-M, the `asm!` loop of
-/// `int8_cortex_m.rs`.
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-#[inline]
-fn dot_group<const I: usize>(x: &[i8; I], g: &[[i8; I]; 2]) -> [i32; 2] {
-    super::int8_cortex_m::dot2(x, &g[0], &g[1])
-}
-
 /// The dot product of `x` with one row: on the Cortex-M4, the `SMLAD` loop of
 /// `int8_cortex_m4.rs`; elsewhere [`dot`].
+#[cfg_attr(
+    all(target_arch = "arm", not(target_has_atomic = "32")),
+    allow(dead_code)
+)]
 #[inline]
 fn dot_one<const I: usize>(x: &[i8; I], w: &[i8; I]) -> i32 {
     #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
@@ -260,59 +220,4 @@ fn dot4<const I: usize>(x: &[i8; I], g: &[[i8; I]; 4]) -> [i32; 4] {
         acc[3] = acc[3].wrapping_add(xi * i32::from(w3));
     }
     acc
-}
-
-#[cfg(test)]
-mod tests {
-    use super::high_mul_halves;
-
-    /// `high_mul_halves` against the `i128` definition: every edge pair, then a sweep.
-    #[test]
-    fn high_mul_halves_is_exact() {
-        let reference =
-            |a: i32, b: i32| (i128::from(a) * i128::from(b) + (1 << 30)).div_euclid(1 << 31) as i32;
-        let edges = [
-            i32::MIN,
-            i32::MIN + 1,
-            -(1 << 30),
-            -65_537,
-            -65_536,
-            -65_535,
-            -32_768,
-            -3,
-            -1,
-            0,
-            1,
-            2,
-            3,
-            32_767,
-            32_768,
-            65_535,
-            65_536,
-            1 << 30,
-            (1 << 30) + 1,
-            i32::MAX - 1,
-            i32::MAX,
-        ];
-        for a in edges {
-            for b in edges.into_iter().filter(|&b| b >= 0) {
-                assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
-            }
-        }
-        // A 64-bit LCG: deterministic, no dependency.
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..2_000_000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let a = (state >> 32) as i32;
-            let b = (state as u32 >> 1).cast_signed();
-            let a = if state & 1 == 0 {
-                a
-            } else {
-                a >> (state >> 27 & 31)
-            };
-            assert_eq!(high_mul_halves(a, b), reference(a, b), "{a} {b}");
-        }
-    }
 }

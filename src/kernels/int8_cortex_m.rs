@@ -1,93 +1,107 @@
-//! The Cortex-M0 (ARMv6-M) int8 kernel: two output channels' dot products in one `asm!`
-//! loop tuned for Thumb-1, which `tools/firmware.sh` checks bit for bit against the host
-//! (the CRC-32 of the digits model's int8 logits) and counts in QEMU.
+//! The Cortex-M0 (ARMv6-M) int8 dense layer: `asm!` tuned for Thumb-1, which
+//! `tools/firmware.sh` checks bit for bit against the host (the CRC-32 of the digits model's
+//! int8 logits, `int8_kernel_check`, `int8_shapes`) and counts in QEMU.
 //!
-//! Thumb-1's `ldrsb` has only the register-offset form, and LLVM, short of low registers,
-//! spilled the accumulators of the safe loop to the stack (8 instructions per multiply-add).
-//! Here the three base pointers point one past the end of `x` and of the two weight rows,
-//! one index register runs from `-I` up to 0 (its `adds` sets the flags the loop branches
-//! on), and the two accumulators live in high registers (`add r8, rX` takes any register;
-//! `r0`-`r5` are the only low registers `asm!` may use, `r6` and `r7` being LLVM's). The
-//! loop below is unrolled twice: 17 instructions per four multiply-adds.
+//! **Dot products.** Thumb-1's `ldrsb` has only the register-offset form, and LLVM, short of
+//! low registers, spilled the accumulators of the safe loop to the stack (8 instructions per
+//! multiply-add). Here the base pointers point one past the end of `x` and of the weight
+//! rows, one index register runs from `-I` up to 0 (its `adds` sets the flags the loop
+//! branches on), and the accumulators live in high registers (`add r8, rX` takes any
+//! register). Four rows per pass ([`group`]): `x`, four row bases, the index and two
+//! temporaries are the eight low registers, so the block saves `r6` and `r7` (which `asm!`
+//! may not name) on the stack. Per input:
 //!
 //! ```text
-//! 2:  ldrsb r4, [r0, r3]     x[i]
-//!     ldrsb r5, [r1, r3]     w0[i]
-//!     muls  r5, r4, r5
-//!     add   r8, r5           acc0 += x[i] w0[i]
-//!     ldrsb r5, [r2, r3]     w1[i]
-//!     muls  r5, r4, r5
-//!     add   r10, r5          acc1 += x[i] w1[i]
-//!     adds  r3, #1
-//!     bne   2b
+//!     ldrsb r6, [r0, r5]     x[i]
+//!     ldrsb r7, [r1, r5]     w0[i]
+//!     muls  r7, r6, r7
+//!     add   r8, r7           acc0 += x[i] w0[i]
+//!     ...                    the same for w1, w2, w3 (r2, r3, r4; r9, r10, r12)
+//!     adds  r5, #1
 //! ```
 //!
-//! Products and sums wrap in `i32` as the portable kernel's do (`muls` and `add` are the
-//! low 32 bits), so both give the same bits whenever the exact sum fits, which the layer's
-//! checks guarantee.
+//! 14 instructions per four multiply-adds, four inputs per pass of the loop (57 with its
+//! `bne`: 3.56 per multiply-add); the rows left over go two at a time (8 instructions per
+//! input) and one at a time (5), [`dot`]. Products and sums wrap in `i32` as the portable
+//! kernel's do (`muls` and `add` are the low 32 bits), so both give the same bits whenever
+//! the exact sum fits, which the layer's checks guarantee (and for any constants: the
+//! portable sums wrap the same way).
+//!
+//! **Output stage** ([`requant`]): the Q31 multiply from four 16 x 16-bit products with a
+//! two-word carry (22 instructions) instead of `__aeabi_lmul`, the rounding shift in five,
+//! the zero point and clamp, in a straight line for every valid multiplier below 1. In a
+//! group of four it runs in the same `asm!` block as the dot products (accumulators
+//! starting at the biases, no trip through the stack): about 48 instructions per output.
 
-use core::arch::asm;
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod dot;
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+mod group;
+mod requant;
 
-/// The dot products of `x` with `w0` and with `w1`.
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+use super::int8::{Requant, dot};
+
+/// One row through an int8 dense layer on the Cortex-M0: the same bits as the portable
+/// [`dense_row`](super::int8::dense_row). Output channels four at a time (each load of `x`
+/// serves four rows; dot products and output stage in one `asm!` block), then a pair and a
+/// single for the rest.
+///
+/// # Panics
+/// If `r.min > r.max` (as the portable path's `clamp`).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 #[inline]
-pub(crate) fn dot2<const I: usize>(x: &[i8; I], w0: &[i8; I], w1: &[i8; I]) -> [i32; 2] {
-    // Two inputs per pass of the loop (the index's `adds` sets the flags only the second
-    // branch reads): the last `2 (I / 2)` inputs; input 0 of an odd `I` in Rust.
-    let pairs = I / 2;
-    let (mut a0, mut a1) = (0_i32, 0_i32);
-    if pairs > 0 {
-        // `-2 pairs` as the loop's index (an array of `I` bytes is far below 2^31 bytes on a
-        // 32-bit core, so it is exact).
-        let start = 0_i32.wrapping_sub_unsigned(2 * pairs as u32);
-        // SAFETY: `r0`, `r1`, `r2` hold `x`, `w0`, `w1` advanced by `I`: one past the end of
-        // each array, which `wrapping_add` forms without dereferencing. The loop reads
-        // `base + i` for `i` in `-2 pairs..0` (`2 pairs <= I`), that is element `I + i` of
-        // each array (`I - 2 pairs..I`, inside `0..I`): nothing else. No memory is written
-        // and the stack is not touched; the clobbered registers are declared (`r4`, `r5` as
-        // outputs; `r8`, `r10`, the accumulators, as clobbers: Thumb-1 `asm!` takes high
-        // registers only so; the flags by default).
-        unsafe {
-            asm!(
-                "movs r4, #0",
-                "mov r8, r4",
-                "mov r10, r4",
-                "2:",
-                "ldrsb r4, [r0, r3]",
-                "ldrsb r5, [r1, r3]",
-                "muls r5, r4, r5",
-                "add r8, r5",
-                "ldrsb r5, [r2, r3]",
-                "muls r5, r4, r5",
-                "add r10, r5",
-                "adds r3, #1",
-                "ldrsb r4, [r0, r3]",
-                "ldrsb r5, [r1, r3]",
-                "muls r5, r4, r5",
-                "add r8, r5",
-                "ldrsb r5, [r2, r3]",
-                "muls r5, r4, r5",
-                "add r10, r5",
-                "adds r3, #1",
-                "bne 2b",
-                "mov r4, r8",
-                "mov r5, r10",
-                in("r0") x.as_ptr().wrapping_add(I),
-                in("r1") w0.as_ptr().wrapping_add(I),
-                in("r2") w1.as_ptr().wrapping_add(I),
-                inout("r3") start => _,
-                out("r4") a0,
-                out("r5") a1,
-                out("r8") _,
-                out("r10") _,
-                options(pure, readonly, nostack),
-            );
+pub(crate) fn dense_row<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
+    let (z, lo, hi) = (r.zero_point, r.min, r.max);
+    assert!(lo <= hi, "the clamp's lower bound is above its upper bound");
+    let out = |b: i32, m, d: i32| requant::finish(b.wrapping_add(d), m, z, lo, hi);
+    // `as_chunks`: groups and the rest, with no bounds check and no panic path.
+    let (wg, w_rest) = w.as_chunks::<4>();
+    let mut p = group::Group {
+        start: 0_i32.wrapping_sub_unsigned(I as u32),
+        bias: r.bias.as_ptr(),
+        multiplier: r.multiplier.as_ptr(),
+        y: y.as_mut_ptr(),
+        zlh: group::pack(z, lo, hi),
+    };
+    let mut flagged = false;
+    for g in wg {
+        // SAFETY: `wg` has `O / 4` groups; before the call for group `j`, the record's
+        // pointers are the arrays' starts advanced by `4 j` elements (each call advances
+        // them by four), so they point to channels `4 j..4 j + 4`, inside `bias`,
+        // `multiplier` (borrowed from `r`) and `y` (borrowed mutably, and not used otherwise
+        // until the loop ends). `start` is `-I` (an array of `I` bytes is far below 2^31
+        // bytes on a 32-bit core, so it is exact).
+        flagged |= unsafe { group::dot4_finish(x, g, &mut p) };
+    }
+    let (yg, y_rest) = y.as_chunks_mut::<4>();
+    let (bg, b_rest) = r.bias.as_chunks::<4>();
+    let (mg, m_rest) = r.multiplier.as_chunks::<4>();
+    if flagged {
+        // Multipliers off the straight line (rare: `M >= 1`): those channels in Rust.
+        let channels = wg.as_flattened().iter().zip(yg.as_flattened_mut());
+        for ((wo, yo), (&b, &m)) in channels.zip(bg.as_flattened().iter().zip(mg.as_flattened())) {
+            if !requant::straight(m) {
+                *yo = out(b, m, dot(x, wo));
+            }
         }
     }
-    if I % 2 == 1 {
-        // `I` odd: index 0 exists (no bounds check, no panic path).
-        let (x0, v0, v1) = (i32::from(x[0]), i32::from(w0[0]), i32::from(w1[0]));
-        a0 = a0.wrapping_add(x0 * v0);
-        a1 = a1.wrapping_add(x0 * v1);
+    let (wp, w1) = w_rest.as_chunks::<2>();
+    let (yp, y1) = y_rest.as_chunks_mut::<2>();
+    let (bp, b1) = b_rest.as_chunks::<2>();
+    let (mp, m1) = m_rest.as_chunks::<2>();
+    for (((g, yp), bp), mp) in wp.iter().zip(yp).zip(bp).zip(mp) {
+        let d = dot::dot2(x, &g[0], &g[1]);
+        for k in 0..2 {
+            yp[k] = out(bp[k], mp[k], d[k]);
+        }
     }
-    [a0, a1]
+    for (((wo, yo), &b), &m) in w1.iter().zip(y1).zip(b1).zip(m1) {
+        *yo = out(b, m, dot::dot1(x, wo));
+    }
 }

@@ -72,8 +72,8 @@ mod block;
 #[cfg(any(test, target_arch = "arm"))]
 pub(crate) mod cortex_m;
 pub mod int8;
-/// The Cortex-M0 int8 kernel (`asm!`, ARMv6-M only).
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+/// The Cortex-M0 int8 kernel (`asm!`, ARMv6-M only; its output stage also built for tests).
+#[cfg(any(test, all(target_arch = "arm", not(target_has_atomic = "32"))))]
 mod int8_cortex_m;
 /// The Cortex-M4 int8 kernel (`asm!`, `SMLAD`; the `eabihf` Cortex-M target only).
 #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]

@@ -13,6 +13,11 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
+/// The host's int8 outputs of the networks quantized by `build-int8/lib.rs` (issue 11).
+pub mod int8_generated {
+    include!(concat!(env!("OUT_DIR"), "/int8_generated.rs"));
+}
+
 /// The host's results for the PyTorch-trained model, made by `build_pytorch.rs` (issue 10).
 pub mod pytorch_generated {
     include!(concat!(env!("OUT_DIR"), "/pytorch_generated.rs"));

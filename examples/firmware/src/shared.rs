@@ -2,6 +2,7 @@
 //! on-device training run (its network, data, seed, steps). One source, so the two sides run
 //! exactly the same code, and the device compares its results with the host's.
 
+use ctensor::quant::{QDense, QRelu, QSeq};
 use ctensor::{
     Batch, Label, LeanWorkspace, Loss, Matrix, Mlp, Result, Sgd, Targets, TrainConfig, Workspace,
 };
@@ -285,3 +286,37 @@ ctensor::network! {
 pub const AE_SEED: u64 = 0x000A_E640_0008;
 /// Inputs run through the autoencoder on the device.
 pub const AE_INPUTS: usize = 2;
+
+/// The int8 autoencoder: [`Autoencoder`] quantized on the host (`build-int8/lib.rs`), nested as
+/// `network!` nests the float layers (tuples of at most 8).
+pub type QAutoencoder = QSeq<(
+    (
+        QDense<640, 128>,
+        QRelu<128>,
+        QDense<128, 128>,
+        QRelu<128>,
+        QDense<128, 128>,
+        QRelu<128>,
+        QDense<128, 128>,
+        QRelu<128>,
+    ),
+    (
+        QDense<128, 8>,
+        QRelu<8>,
+        QDense<8, 128>,
+        QRelu<128>,
+        QDense<128, 128>,
+        QRelu<128>,
+        QDense<128, 128>,
+        QRelu<128>,
+    ),
+    (QDense<128, 128>, QRelu<128>, QDense<128, 640>),
+)>;
+
+/// Calibration rows of the int8 networks' post-training quantization (`build-int8/lib.rs`):
+/// inputs number `INT8_CALIBRATION_FIRST..INT8_CALIBRATION_FIRST + INT8_CALIBRATION_ROWS`
+/// of [`random_input`] with the network's seed: the same distribution as the inputs the
+/// boards run (numbers `0..SHAPE_INPUTS`, `0..AE_INPUTS`), none of them.
+pub const INT8_CALIBRATION_ROWS: usize = 256;
+/// The number of the first calibration row.
+pub const INT8_CALIBRATION_FIRST: usize = 1000;

@@ -63,16 +63,13 @@ fn infer_wide(l: &QDense<640, 128>, x: &[i8; 640]) -> [i8; 128] {
 /// Mismatches of `y` against a plain reference.
 fn check<const I: usize, const O: usize>(l: &QDense<I, O>, x: &[i8; I], y: &[i8; O]) -> u32 {
     let mut bad = 0;
-    for o in 0..O {
-        let mut acc = i64::from(l.bias[o]);
-        for i in 0..I {
-            acc += i64::from(l.w[o][i]) * i64::from(x[i]);
-        }
-        let v = i64::from(multiply_by_quantized_multiplier(
-            acc as i32,
-            l.multiplier[o],
-        )) + i64::from(l.output.zero_point);
-        if v.clamp(-128, 127) as i8 != y[o] {
+    for (((&yo, wo), &b), &m) in y.iter().zip(&l.w).zip(&l.bias).zip(&l.multiplier) {
+        let acc = wo.iter().zip(x).fold(i64::from(b), |a, (&wi, &xi)| {
+            a + i64::from(wi) * i64::from(xi)
+        });
+        let v = i64::from(multiply_by_quantized_multiplier(acc as i32, m))
+            + i64::from(l.output.zero_point);
+        if v.clamp(-128, 127) as i8 != yo {
             bad += 1;
         }
     }
