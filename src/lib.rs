@@ -132,7 +132,9 @@ pub use nn::loss::{
     L2, LabelSmoothing, Loss, LossGrad, mse, nll, one_hot, sigmoid_bce, sigmoid_bce_one,
     softmax_cross_entropy,
 };
-pub use nn::mlp::{Batch, Gradients, Mlp, StepStats, Targets, TrainConfig, Workspace};
+pub use nn::mlp::{
+    Batch, Gradients, LeanWorkspace, Mlp, StepStats, Targets, TrainConfig, Workspace,
+};
 pub use nn::optim::seq::SeqOptimizer;
 pub use nn::optim::{Adam, Momentum, Optimizer, Sgd};
 pub use nn::optim::{AdamOf, MomentumOf};

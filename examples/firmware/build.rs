@@ -17,7 +17,10 @@ use std::path::{Path, PathBuf};
 mod shared;
 
 use ctensor::{Label, Mlp};
-use shared::{D, K, TRAIN_B, TRAIN_STEPS, TrainNet, TrainWorkspace};
+use shared::{
+    COST_B, COST_H, COST_STEPS, CostNet, CostWorkspace, D, K, TRAIN_B, TRAIN_STEPS, TrainNet,
+    TrainWorkspace,
+};
 
 // The PyTorch-trained model of the `pytorch_digits` image (issue 10).
 #[path = "build_pytorch.rs"]
@@ -107,6 +110,24 @@ fn main() {
     fs::write(out.join("train_expected.bin"), net.to_vec()).unwrap();
 
     let loss_bits: Vec<u32> = losses.iter().map(|l| l.to_bits()).collect();
+
+    // The measured lean training step (`train_cost`): the same run on the host.
+    let mut net: Box<CostNet> = Box::new(shared::random_net(shared::shape_seed(D, COST_H, K)));
+    let mut ws = Box::new(CostWorkspace::zeros());
+    let x = shared::batch_inputs::<COST_B>(&train_digits[..COST_B].try_into().unwrap());
+    let y = shared::labels::<COST_B>(&train_labels[..COST_B].try_into().unwrap());
+    let mut cost_losses = [0.0f32; COST_STEPS];
+    shared::cost_run(
+        &mut net,
+        &mut ws,
+        &x,
+        &y,
+        &mut cost_losses,
+        |n, b, c, w, s, r| Ok(n.train_step_lean(b, c, w, s, r)?.loss),
+    )
+    .unwrap();
+    fs::write(out.join("train_cost_expected.bin"), net.to_vec()).unwrap();
+    let cost_loss_bits: Vec<u32> = cost_losses.iter().map(|l| l.to_bits()).collect();
     let items = [
         (
             "Hidden units of the main job's digits model (`models/digits.bin`).",
@@ -162,6 +183,16 @@ fn main() {
             "The host's weights after the training run (a weights file).",
             "pub const TRAIN_EXPECTED: &[u8] = \
              include_bytes!(concat!(env!(\"OUT_DIR\"), \"/train_expected.bin\"));"
+                .to_string(),
+        ),
+        (
+            "The host's loss at each step of `train_cost`, as `f32` bits.",
+            format!("pub const COST_LOSS_BITS: [u32; {COST_STEPS}] = {cost_loss_bits:?};"),
+        ),
+        (
+            "The host's weights after the steps of `train_cost` (a weights file).",
+            "pub const COST_EXPECTED: &[u8] = \
+             include_bytes!(concat!(env!(\"OUT_DIR\"), \"/train_cost_expected.bin\"));"
                 .to_string(),
         ),
     ];

@@ -56,6 +56,11 @@ use soft as imp;
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 mod thumb1;
 
+/// `A B^T` (the training step's gradient into the hidden layer) on the one-row kernel.
+mod nt;
+#[cfg_attr(not(target_arch = "arm"), allow(unused_imports))]
+pub(crate) use nt::nt_rows;
+
 /// `relu(x W1 + b1) W2 + b2` for one sample, or `None` when `T` is not `f32` (the caller
 /// then takes the portable path).
 #[inline(always)]

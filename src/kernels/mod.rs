@@ -78,6 +78,8 @@ mod int8_cortex_m;
 /// The Cortex-M4 int8 kernel (`asm!`, `SMLAD`; the `eabihf` Cortex-M target only).
 #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
 mod int8_cortex_m4;
+/// One-row products summed in order, the same bits on every target (the lean training step).
+pub(crate) mod ordered;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod x86;
 

@@ -3,6 +3,9 @@
 
 use rand::Rng;
 
+mod lean;
+pub use lean::LeanWorkspace;
+
 use crate::kernels;
 use crate::nn::dropout::Dropout;
 use crate::nn::init::glorot_uniform;
@@ -898,7 +901,14 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             kernels::common_rows::matmul_tn(hidden, d_logits, grads.w2.as_array_mut(), false);
         }
         sum_rows(d_logits, &mut grads.b2);
-        kernels::common_rows::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
+        // On a Cortex-M: `dZ2 W2^T` on the dense-row kernel, a row of `W2` at a time.
+        #[cfg(target_arch = "arm")]
+        let done = kernels::cortex_m::nt_rows(d_logits, self.w2.as_array(), d_hidden).is_some();
+        #[cfg(not(target_arch = "arm"))]
+        let done = false;
+        if !done {
+            kernels::common_rows::matmul_nt(d_logits, self.w2.as_array(), d_hidden, false);
+        }
         for (d, &g) in d_hidden
             .as_flattened_mut()
             .iter_mut()

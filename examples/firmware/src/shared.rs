@@ -3,7 +3,9 @@
 //! exactly the same code, and the device compares its results with the host's.
 
 use ctensor::quant::{QDense, QRelu, QSeq};
-use ctensor::{Batch, Label, Loss, Matrix, Mlp, Result, Sgd, Targets, TrainConfig, Workspace};
+use ctensor::{
+    Batch, Label, LeanWorkspace, Loss, Matrix, Mlp, Result, Sgd, Targets, TrainConfig, Workspace,
+};
 
 /// Pixels per digit (8 x 8), the networks' input width.
 pub const D: usize = 64;
@@ -25,6 +27,50 @@ pub const TRAIN_SEED: u64 = 0x5EED_C0DE_2026_0001;
 pub type TrainNet = Mlp<D, TRAIN_H, K>;
 /// Its training scratch memory.
 pub type TrainWorkspace = Workspace<TRAIN_B, D, TRAIN_H, K>;
+
+/// Hidden units of the network of the measured training step (`train_cost`).
+pub const COST_H: usize = 32;
+/// Rows of its batch (the first rows of the training batch).
+pub const COST_B: usize = 8;
+/// Steps `train_cost` runs.
+pub const COST_STEPS: usize = 4;
+/// Its SGD learning rate.
+pub const COST_LR: f64 = 0.1;
+/// The network of `train_cost`: a random network (`random_net`), trained in place.
+pub type CostNet = Mlp<D, COST_H, K>;
+/// The workspace of its lean step.
+pub type CostWorkspace = LeanWorkspace<COST_B, COST_H, K>;
+
+/// The run of `train_cost`: [`COST_STEPS`] lean SGD steps (`Mlp::train_step_lean`) of
+/// softmax cross-entropy on one batch, each through `step` (the device's measured function);
+/// writes each step's loss into `losses`.
+///
+/// # Errors
+/// As [`Mlp::train_step_lean`].
+pub fn cost_run(
+    net: &mut CostNet,
+    ws: &mut CostWorkspace,
+    x: &Matrix<COST_B, D>,
+    y: &[Label<K>; COST_B],
+    losses: &mut [f32; COST_STEPS],
+    mut step: impl FnMut(
+        &mut CostNet,
+        &Batch<'_, COST_B, D, K>,
+        &TrainConfig,
+        &mut CostWorkspace,
+        &Sgd,
+        &mut SplitMix64,
+    ) -> Result<f32>,
+) -> Result<()> {
+    let batch = Batch::new(x, Targets::Classes(y))?;
+    let cfg = TrainConfig::new(Loss::SoftmaxCrossEntropy);
+    let sgd = Sgd::new(COST_LR)?;
+    let mut rng = SplitMix64(1);
+    for loss in losses.iter_mut() {
+        *loss = step(net, &batch, &cfg, ws, &sgd, &mut rng)?;
+    }
+    Ok(())
+}
 
 /// A pixel (an integer 0..=16) as the networks see it: `p / 16`, exact in `f32`, as the
 /// host's `Dataset::scale(1.0 / 16.0)` computes it.

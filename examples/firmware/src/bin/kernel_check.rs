@@ -4,7 +4,10 @@
 //! kernels handle (rows `D % 4` and `I % 4` in 0..=3, column tails `H % 16` and `O % 16` in
 //! 0..=15, output widths `K` from 1 to 17, and sizes 1), one sample and a batch of two,
 //! random weights with exact zeros and negative zeros, and inputs that include zeros,
-//! negative zeros, huge values (overflow to infinity, NaN) and NaN.
+//! negative zeros, huge values (overflow to infinity, NaN) and NaN. And the training step's
+//! gradient into the hidden layer, `dZ1 = (dZ2 W2^T) * gate` of `Mlp::backward` (the `A B^T`
+//! kernel, `cortex_m/nt.rs`), for inner widths `K` from 1 to 13 and 32, hidden widths of
+//! every column tail, and batches of 1 to 17 rows (full and partial).
 //! Then the soft-float arithmetic itself (the Cortex-M0's Thumb-1 loop and its fallbacks, the
 //! Cortex-M4F's `VMLA.F32`): `Dense<3, 32>` rows of random bits biased to the edges (zeros,
 //! subnormals, infinities, NaN, exponents at both ends, exact ties, carries) and weights
@@ -17,7 +20,10 @@
 use core::hint::black_box;
 
 use ctensor::nn::layer::Forward;
-use ctensor::{Dense, Matrix, Mlp, Relu, Seq, Vector};
+use ctensor::{
+    Batch, Dense, Loss, Matrix, Mlp, Relu, Seq, Targets, TrainConfig, Vector, Workspace,
+};
+use ctensor_firmware::shared::SplitMix64;
 use ctensor_firmware::{BOARD, Out, exit, max_stack_used};
 
 /// SplitMix64, usable in `const fn`s.
@@ -273,6 +279,59 @@ fn check_soft_float(trials: u32) -> (u32, u32) {
     (trials, good)
 }
 
+/// `Mlp::backward` on a batch of `B` rows (`len` of them valid, random inputs and MSE
+/// targets): `dZ1` (`ws.d_hidden`) against `(dZ2 W2^T) * gate` summed in order from `+0`, bit
+/// for bit. Returns (cases, cases that agree): one case per valid row. Not inlined: its
+/// workspace is on the stack only while it runs.
+#[inline(never)]
+fn check_backward<const D: usize, const H: usize, const K: usize, const B: usize>(
+    net: &Mlp<D, H, K>,
+    seed: u64,
+    len: usize,
+) -> (u32, u32) {
+    let mut s = seed;
+    let x = Matrix::<B, D>::from_fn(|_, _| value(&mut s) * 2.0);
+    let g = Matrix::<B, K>::from_fn(|_, _| value(&mut s).abs());
+    let mut ws = Workspace::<B, D, H, K>::zeros();
+    let cfg = TrainConfig::new(Loss::MeanSquaredError);
+    let Ok(batch) = Batch::partial(&x, Targets::Values(&g), len) else {
+        return (1, 0);
+    };
+    net.forward_train(&batch, cfg.dropout, &mut ws, &mut SplitMix64(seed));
+    if black_box(net).backward(&batch, &cfg, &mut ws).is_err() {
+        return (1, 0);
+    }
+    let mut good = 0;
+    for b in 0..len {
+        let mut want = [0.0f32; H];
+        for (j, w) in want.iter_mut().enumerate() {
+            let mut sum = 0.0f32;
+            for (&d, &v) in ws.logits[b].iter().zip(&net.w2[j]) {
+                sum += d * v;
+            }
+            *w = sum * ws.gate[b][j];
+        }
+        good += u32::from(same_bits(&ws.d_hidden[b], &want));
+    }
+    (len as u32, good)
+}
+
+macro_rules! backward_shapes {
+    ($out:ident, $total:ident, $good:ident; $($d:literal $h:literal $k:literal $b:literal $len:literal),* $(,)?) => {
+        $({
+            static NET: Mlp<$d, $h, $k> = random_net(($d * 10_000 + $h * 100 + $k + 7) as u64);
+            let (n, g) = check_backward::<$d, $h, $k, $b>(&NET, ($k * 100 + $b) as u64, $len);
+            $total += n;
+            $good += g;
+            if g != n {
+                $out.str("MISMATCH backward Mlp<").u32($d).str(", ").u32($h).str(", ").u32($k)
+                    .str(">, ").u32($len).str(" of ").u32($b).str(" rows: ").u32(n - g)
+                    .str(" of ").u32(n).str(" rows").nl();
+            }
+        })*
+    };
+}
+
 macro_rules! shapes {
     ($out:ident, $total:ident, $good:ident; $($d:literal $h:literal $k:literal),* $(,)?) => {
         $({
@@ -338,6 +397,13 @@ fn main() -> ! {
             .str(" Dense<3, 32> rows")
             .nl();
     }
+    // The backward product `dZ2 W2^T`: inner widths K 1..=13 and 32, hidden widths of every
+    // tail, batches of 1..=17 rows (chunks of 8 and their remainders), full and partial.
+    backward_shapes!(out, total, good;
+        3 16 1 1 1, 3 5 2 2 2, 2 17 3 3 3, 4 8 4 4 4, 3 7 5 5 5, 2 13 6 6 6, 3 9 7 7 7,
+        2 16 8 8 8, 3 3 9 9 9, 2 16 10 8 8, 2 15 11 8 5, 3 1 12 17 17, 2 6 13 16 11,
+        2 5 32 3 3, 2 33 10 3 2,
+    );
     out.str("kernel_check on ")
         .str(BOARD)
         .str(": ")
