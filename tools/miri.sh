@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs tests/miri_kernels.rs (every path of the matrix kernels, src/kernels/) under Miri, in
 # two configurations, and the Cortex-M0 kernels' Miri test (`--lib
-# kernels::cortex_m::tests::miri`: the Cortex-M4F's are `asm!`, which Miri cannot run), all
+# kernels::cortex_m::tests::miri`: the Cortex-M4F's are `asm!`, which Miri cannot run) with
+# the tests of `A B^T` (`kernels::cortex_m::nt`) and the lean step's ordered products, all
 # concurrently (Miri runs one test at a time on one core):
 # - portable: default flags. Miri reports no AVX2, so the dispatch takes the portable path;
 # - avx2: RUSTFLAGS="-C target-feature=+avx2,+fma". `is_x86_feature_detected!` is then true at
@@ -70,7 +71,8 @@ run portable "$BASE" "" --test miri_kernels
 pid_portable=$!
 run avx2 "$BASE/miri-avx2" "-C target-feature=+avx2,+fma" --test miri_kernels
 pid_avx2=$!
-run cortex_m "$BASE/miri-cortex-m" "" --lib kernels::cortex_m::tests::miri
+run cortex_m "$BASE/miri-cortex-m" "" --lib -- kernels::cortex_m::tests::miri kernels::cortex_m::nt:: \
+  kernels::ordered::
 pid_cortex_m=$!
 
 ok=true
@@ -80,7 +82,7 @@ for name in portable avx2 cortex_m; do
   case $name in
     portable) what='default flags: the dispatch takes the portable path' ;;
     avx2) what='RUSTFLAGS="-C target-feature=+avx2,+fma": the dispatch takes the AVX2 + FMA path' ;;
-    cortex_m) what='the Cortex-M0 kernels (built for the host in tests): every remainder, small shapes' ;;
+    cortex_m) what='the Cortex-M0 kernels (built for the host in tests): every remainder, small shapes; A B^T (nt) and the ordered products of the lean step' ;;
   esac
   printf '\n=== miri: %s (%s)\n' "$name" "$what"
   # Compilation noise out; the test lines, any Miri error and the summary in.
