@@ -5,10 +5,13 @@
 //! inference on the loaded network must not panic.
 #![no_main]
 
-use ctensor::io::{CHECKSUM_LEN, crc32};
 use ctensor::quant::{QDense, QLayer, QRelu, QSeq, QuantParams};
 use ctensor::{Result, qseq_from_bytes_const};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common/damage.rs"]
+mod damage;
+use damage::damaged_file;
 
 type Small = QSeq<(QDense<3, 2>,)>;
 type Mlp = QSeq<(QDense<5, 4>, QRelu<4>, QDense<4, 3>)>;
@@ -58,29 +61,11 @@ fn valid_mlp() -> Mlp {
     ))
 }
 
-/// The file to test, by `mode % 4`: 0: `rest` as it is; 1: `rest` with a repaired CRC;
-/// 2: a valid file whose records (after the header) are overwritten by `rest`, CRC
-/// repaired; 3: as 2 from offset 4 (header fields too).
+/// The file to test ([`damaged_file`] of `valid`, mode 2 overwriting the records after the
+/// header and its record table).
 fn make_file(mode: u8, rest: &[u8], valid: &[u8]) -> Vec<u8> {
-    let mode = mode % 4;
-    let mut file = match mode {
-        0 | 1 => rest.to_vec(),
-        m => {
-            let mut file = valid.to_vec();
-            let count = u32::from_le_bytes([file[8], file[9], file[10], file[11]]) as usize;
-            let from = if m == 2 { 12 + 12 * count } else { 4 };
-            let end = file.len() - CHECKSUM_LEN;
-            let n = rest.len().min(end - from);
-            file[from..from + n].copy_from_slice(&rest[..n]);
-            file
-        }
-    };
-    if mode != 0 && file.len() >= CHECKSUM_LEN {
-        let end = file.len() - CHECKSUM_LEN;
-        let crc = crc32(&file[..end]);
-        file[end..].copy_from_slice(&crc.to_le_bytes());
-    }
-    file
+    let count = u32::from_le_bytes([valid[8], valid[9], valid[10], valid[11]]) as usize;
+    damaged_file(mode, rest, valid, 12 + 12 * count)
 }
 
 fn check<L, const D: usize, const K: usize>(

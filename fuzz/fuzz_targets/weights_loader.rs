@@ -4,9 +4,13 @@
 //! parameters that write back to the same bytes.
 #![no_main]
 
-use ctensor::io::{CHECKSUM_LEN, HEADER_LEN, crc32};
+use ctensor::io::HEADER_LEN;
 use ctensor::{Mlp, Result, Scalar};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common/damage.rs"]
+mod damage;
+use damage::damaged_file;
 
 fuzz_target!(|data: &[u8]| {
     // The first byte says how to turn the rest into a file (see `make_file`); random bytes
@@ -32,35 +36,13 @@ fuzz_target!(|data: &[u8]| {
     );
 });
 
-/// The file to test for `Mlp<D, H, K, T>`, by `mode % 4`:
-/// 0: `rest` as it is;
-/// 1: `rest` with its last 4 bytes replaced by the CRC of the others;
-/// 2: a valid header for this network, `rest` as the parameters (zero-padded or cut to
-///    length), a valid CRC: reaches the parameter decoding;
-/// 3: as 2, but `rest` overwrites the file from offset 4 (version, scalar tag, reserved byte,
-///    shape, parameters).
+/// The file to test for `Mlp<D, H, K, T>` ([`damaged_file`] of its zero network, `rest`
+/// as the parameters in mode 2: a valid header, then zero-padded or cut to length).
 fn make_file<const D: usize, const H: usize, const K: usize, T: Scalar>(
     mode: u8,
     rest: &[u8],
 ) -> Vec<u8> {
-    let mode = mode % 4;
-    let mut file = match mode {
-        0 | 1 => rest.to_vec(),
-        m => {
-            let mut file = Mlp::<D, H, K, T>::zeros().to_vec();
-            let from = if m == 2 { HEADER_LEN } else { 4 };
-            let end = file.len() - CHECKSUM_LEN;
-            let n = rest.len().min(end - from);
-            file[from..from + n].copy_from_slice(&rest[..n]);
-            file
-        }
-    };
-    if mode != 0 && file.len() >= CHECKSUM_LEN {
-        let end = file.len() - CHECKSUM_LEN;
-        let crc = crc32(&file[..end]);
-        file[end..].copy_from_slice(&crc.to_le_bytes());
-    }
-    file
+    damaged_file(mode, rest, &Mlp::<D, H, K, T>::zeros().to_vec(), HEADER_LEN)
 }
 
 /// The bits of every parameter, `w1, b1, w2, b2` in order.
