@@ -7,9 +7,10 @@ use crate::quant::params::QuantParams;
 /// An int8 layer or chain of them: its input and output quantization, which a
 /// [`QSeq`](crate::quant::QSeq) uses to quantize real inputs and dequantize outputs, its
 /// file records, and one-row inference ([`QLayer::row`], what
-/// [`QSeq::logits_q`](crate::quant::QSeq::logits_q) runs): each layer's output is written
-/// only where it differs from its input, and a ReLU whose input provably is at least its
-/// zero point (after a dense layer whose clamp already is that ReLU) passes its input on.
+/// [`QSeq::logits_q`](crate::quant::QSeq::logits_q) runs): a row is written (and cleared
+/// first) only by a layer that changes its input, and a ReLU whose input provably is at
+/// least its zero point (after a dense layer whose clamp already is that ReLU) passes its
+/// input on.
 /// Implemented by [`QDense`](crate::quant::QDense), [`QRelu`](crate::quant::QRelu),
 /// [`QDropout`](crate::quant::QDropout) and tuples of up to 8 of them.
 ///
@@ -23,8 +24,9 @@ use crate::quant::params::QuantParams;
 /// ```
 pub trait QLayer: Forward {
     /// The rows one-row inference ([`QLayer::row`]) writes inside this layer or chain: an
-    /// `Option<RowBuf<N>>` ([`RowBuf`]) for a layer of `N` outputs (left `None`, so never written, by a layer that passes its
-    /// input on), a tuple of them for a chain. [`Default`] is all `None`: nothing to clear.
+    /// `Option<RowBuf<N>>` ([`RowBuf`]) for a layer of `N` outputs (left `None`, never
+    /// cleared nor written, by a layer that passes its input on), a tuple of them for a
+    /// chain. [`Default`] is all `None`: nothing to clear before the call.
     type RowBufs: Default;
     /// The quantization of the first layer's input.
     fn input_params(&self) -> QuantParams;
@@ -60,7 +62,9 @@ pub trait QLayer: Forward {
     /// The output of one row `x`, every value of which is at least `floor`: written into
     /// `bufs`, or `x` itself where the layer is the identity on such rows (a ReLU whose
     /// zero point is at most `floor`, as after a dense layer whose clamp is that ReLU; a
-    /// dropout layer). The same values as [`Forward::forward`] of the row.
+    /// dropout layer). The same values as [`Forward::forward`] of the row when `floor`
+    /// holds; if a value of `x` is below `floor`, a ReLU may pass it on (wrong values,
+    /// nothing unsound): `i8::MIN` is always right.
     ///
     /// # Examples
     /// ```
