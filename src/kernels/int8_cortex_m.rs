@@ -84,30 +84,41 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     // (an array of `I` bytes is far below 2^31 bytes on a 32-bit core, so it is exact),
     // `lo` an `i8`.
     for g in w4 {
-        flagged |= unsafe { group::dot_finish::<I, 4>(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish4(x, g, &mut p) };
     }
     for g in w3 {
-        flagged |= unsafe { group::dot_finish::<I, 3>(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish3(x, g, &mut p) };
     }
     for g in w2 {
-        flagged |= unsafe { group::dot_finish::<I, 2>(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish2(x, g, &mut p) };
     }
     for g in w1 {
-        flagged |= unsafe { group::dot_finish::<I, 1>(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish1(x, g, &mut p) };
     }
-    if flagged {
-        // Multipliers off the straight line (rare: `M >= 1`): those channels in Rust.
-        let constants = r.bias.iter().zip(r.multiplier);
-        for ((wo, yo), (&b, &m)) in w.iter().zip(y.iter_mut()).zip(constants) {
-            if !requant::straight(m) {
-                *yo = requant::finish(b.wrapping_add(dot(x, wo)), m, z, lo, hi);
-            }
-        }
+    if flagged || hi < i8::MAX {
+        rare(x, w, r, y);
     }
-    if hi < i8::MAX {
-        // `clamp(v, lo, hi) = min(clamp(v, lo, 127), hi)` for `lo <= hi`.
-        for v in y.iter_mut() {
-            *v = (*v).min(hi);
+}
+
+/// The rare cases of [`dense_row`], out of line: the channels whose multiplier is off the
+/// straight line (`M >= 1`, invalid fields), which the `asm!` left unwritten, in Rust; then
+/// an upper bound below 127 (`clamp(v, lo, hi) = min(clamp(v, lo, 127), hi)` for
+/// `lo <= hi`).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+#[cold]
+#[inline(never)]
+fn rare<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
+    let (z, lo, hi) = (r.zero_point, r.min, r.max);
+    let constants = r.bias.iter().zip(r.multiplier);
+    for ((wo, yo), (&b, &m)) in w.iter().zip(y.iter_mut()).zip(constants) {
+        if !requant::straight(m) {
+            *yo = requant::finish(b.wrapping_add(dot(x, wo)), m, z, lo, hi);
         }
+        *yo = (*yo).min(hi);
     }
 }

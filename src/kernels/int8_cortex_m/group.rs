@@ -1,4 +1,4 @@
-//! `G` output channels (`G` = 1 to 4) in one `asm!` block: the dot products of `G` weight
+//! `G` output channels (`G` = 1 to 4: `dot_finish4` ... `dot_finish1`) in one `asm!` block: the dot products of `G` weight
 //! rows with `x` (the loop of the [parent module](super), accumulators starting at the
 //! biases), then the output stage of each channel ([`requant`](super::requant)'s straight
 //! line, unrolled), stored as int8 and clamped to `[lo, 127]` (the caller applies an upper
@@ -54,24 +54,21 @@ const _: () = assert!(
 
 /// The output stage of channel `$k` whose sum is in `$acc` (see `requant.rs` for each step;
 /// `r6` points to its multiplier, `r7` to the outputs, `r11` holds the zero point, `lr` the
-/// clamp's lower bound). Assembled only for `$k < G`.
+/// clamp's lower bound).
 #[rustfmt::skip]
 macro_rules! finish {
     ($acc:literal, $k:literal) => {
         concat!(
-            ".if {g} > ", $k, "\n",
             "ldm r6!, {{r1, r5}}\n",          // q, shift
             "lsls r3, r1, #1\n",               // 2q; C: q < 0
             "bcs 8f\n",
             "mvns r5, r5\n",                   // e - 1
             "cmp r5, #30\n",                   // e - 1 in [0, 30]
             "bls 7f\n",
-            "8:\n",
-            "movs r0, #0\n",
+            "8: movs r0, #0\n",
             "str r0, [sp]\n",                  // flagged, not written
             "b 9f\n",
-            "7:\n",
-            "mov r0, ", $acc, "\n",
+            "7: mov r0, ", $acc, "\n",
             // hi:lo = acc 2q (`requant::high_mul`), from a = ah 2^16 + al, 2q = Qh 2^16 + Ql
             "uxth r2, r0\n",                   // al
             "asrs r0, r0, #16\n",              // ah
@@ -104,160 +101,132 @@ macro_rules! finish {
             "cmp r0, #127\n",
             "ble 1f\n",
             "movs r0, #127\n",
-            "1:\n",
-            "cmp r0, lr\n",
+            "1: cmp r0, lr\n",
             "bge 2f\n",
             "mov r0, lr\n",
-            "2:\n",
-            "strb r0, [r7, #", $k, "]\n",
+            "2: strb r0, [r7, #", $k, "]\n",
             "9:\n",
-            ".endif\n",
         )
     };
 }
 
-/// The dot product part of one input for `G` rows, the index in `r5` (see the parent
-/// module).
+/// The dot product part of one input for the rows `$row` (one past their ends) summed in
+/// `$acc`, the index in `r5` (see the parent module).
 macro_rules! mac {
-    () => {
+    ($($row:literal => $acc:literal),*) => {
         concat!(
             "ldrsb r6, [r0, r5]\n",
-            "ldrsb r7, [r1, r5]\n",
-            "muls r7, r6, r7\n",
-            "add r8, r7\n",
-            ".if {g} > 1\n",
-            "ldrsb r7, [r2, r5]\n",
-            "muls r7, r6, r7\n",
-            "add r9, r7\n",
-            ".endif\n",
-            ".if {g} > 2\n",
-            "ldrsb r7, [r3, r5]\n",
-            "muls r7, r6, r7\n",
-            "add r10, r7\n",
-            ".endif\n",
-            ".if {g} > 3\n",
-            "ldrsb r7, [r4, r5]\n",
-            "muls r7, r6, r7\n",
-            "add r12, r7\n",
-            ".endif\n",
+            $("ldrsb r7, [", $row, ", r5]\n", "muls r7, r6, r7\n", "add ", $acc, ", r7\n",)*
             "adds r5, #1\n",
         )
     };
 }
 
-/// The accumulator of channel `$k` starts at its bias (`r6` walks the biases). Assembled
-/// only for `$k < G`.
-macro_rules! bias {
-    ($acc:literal, $k:literal) => {
-        concat!(
-            ".if {g} > ",
-            $k,
-            "\n",
-            "ldm r6!, {{r7}}\n",
-            "mov ",
-            $acc,
-            ", r7\n",
-            ".endif\n",
-        )
+/// A function `$name` for a group of `$g` channels: rows in `$row` (`r1`...) summed in
+/// `$acc` (`r8`...), output `$k` from `$acc`. One `asm!` template per group size (no `.if`),
+/// so that LLVM's estimate of its length (it counts statements) stays close to the truth
+/// and the surrounding branches stay short.
+macro_rules! group_fn {
+    ($name:ident, $g:literal, [$($row:literal => $acc:literal, $k:literal),*]) => {
+        /// Channels `g` (rows of `I` weights) for the input `x`, with the biases,
+        /// multipliers, clamp and outputs at `p`'s pointers (`p.start` = `-I`), which it then
+        /// advances by the number of rows. Returns whether a channel was left to the caller
+        /// (not on the straight line); the others' outputs are written, clamped to
+        /// `[p.lo, 127]`.
+        ///
+        /// # Safety
+        /// `p.bias` and `p.multiplier` must be valid for reads of as many elements as `g`
+        /// has rows, `p.y` for writes of as many bytes (and no reference to those bytes used
+        /// while the block runs), `p.start` must be `-I`, and `p.lo` in `[-128, 127]`.
+        #[inline(always)]
+        pub(super) unsafe fn $name<const I: usize>(
+            x: &[i8; I],
+            g: &[[i8; I]; $g],
+            p: &mut Group,
+        ) -> bool {
+            let rows = g.as_ptr().cast::<i8>();
+            // One past the end of row `k`; rows `$g..4` are not read: row `$g - 1`'s end
+            // stands in.
+            let end = |k: usize| rows.wrapping_add((k.min($g - 1) + 1) * I);
+            let flag: u32;
+            // SAFETY: `r0` holds `x` advanced by `I`, `r1`-`r4` the ends of rows 0..3 of
+            // `g` (row `$g - 1`'s for the rows past it): one past the end of each array,
+            // formed by `wrapping_add` without dereferencing. The loop reads `base + i` for
+            // `i` in `-I..0` (`r5` runs from `p.start = -I` up to 0) with the bases of `x`
+            // and of the `$g` rows only: elements `0..I` of each. The block also reads the
+            // record `p` (its six words, at their `offset_of`) and writes its `bias`,
+            // `multiplier` and `y` (each advanced by `$g` elements: integer adds, never
+            // dereferenced here), reads the `$g` biases at `p.bias` and the `$g`
+            // multipliers at `p.multiplier` (two words each, `size_of` apart), and writes
+            // bytes `0..$g` at `p.y`: the caller guarantees those. Its stack use is
+            // `push`/`pop` of `r5`-`r7` (the `r5` slot is the flag, written only by the
+            // block), restored before it ends (no `nostack`). `r0`-`r5` are operands (the
+            // flag comes back in `r0`), `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes
+            // high registers only so), the flags clobbered by default.
+            unsafe {
+                asm!(
+                    "push {{r5, r6, r7}}",
+                    "mov r11, r5",
+                    "ldr r6, [r5, #{bias}]",
+                    $("ldm r6!, {{r7}}", concat!("mov ", $acc, ", r7"),)*
+                    "str r6, [r5, #{bias}]",
+                    "ldr r5, [r5, #{start}]",
+                    ".rept {rem}",
+                    mac!($($row => $acc),*),
+                    ".endr",
+                    ".if {passes}",
+                    "2:",
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    "bne 2b",
+                    ".endif",
+                    "mov r5, r11",
+                    "ldr r6, [r5, #{mult}]",
+                    "movs r0, #{g} * {qsize}",
+                    "adds r0, r0, r6",
+                    "str r0, [r5, #{mult}]",
+                    "ldr r7, [r5, #{y}]",
+                    "movs r0, #{g}",
+                    "adds r0, r0, r7",
+                    "str r0, [r5, #{y}]",
+                    "ldr r0, [r5, #{lo}]",
+                    "mov lr, r0",
+                    "ldr r0, [r5, #{z}]",
+                    "mov r11, r0",
+                    $(finish!($acc, $k),)*
+                    "pop {{r0, r6, r7}}",
+                    g = const $g,
+                    rem = const I % 4,
+                    passes = const I / 4,
+                    start = const offset_of!(Group, start),
+                    bias = const offset_of!(Group, bias),
+                    mult = const offset_of!(Group, multiplier),
+                    y = const offset_of!(Group, y),
+                    z = const offset_of!(Group, z),
+                    lo = const offset_of!(Group, lo),
+                    qsize = const size_of::<QuantizedMultiplier>(),
+                    inout("r0") x.as_ptr().wrapping_add(I) => flag,
+                    inout("r1") end(0) => _,
+                    inout("r2") end(1) => _,
+                    inout("r3") end(2) => _,
+                    inout("r4") end(3) => _,
+                    inout("r5") core::ptr::from_mut(p) => _,
+                    out("r8") _,
+                    out("r9") _,
+                    out("r10") _,
+                    out("r11") _,
+                    out("r12") _,
+                    out("lr") _,
+                );
+            }
+            flag == 0
+        }
     };
 }
 
-/// Channels `g` (`G` rows of `I` weights, `G` in `1..=4`) for the input `x`, with the
-/// biases, multipliers, clamp and outputs at `p`'s pointers (`p.start` = `-I`), which it
-/// then advances by `G` elements. Returns whether a channel was left to the caller (not on
-/// the straight line); the others' outputs are written, clamped to `[p.lo, 127]`.
-///
-/// # Safety
-/// `p.bias` and `p.multiplier` must be valid for reads of `G` elements, `p.y` for writes
-/// of `G` bytes (and no reference to those bytes used while the block runs), `p.start`
-/// must be `-I`, and `p.lo` in `[-128, 127]`.
-#[inline(always)]
-pub(super) unsafe fn dot_finish<const I: usize, const G: usize>(
-    x: &[i8; I],
-    g: &[[i8; I]; G],
-    p: &mut Group,
-) -> bool {
-    const { assert!(G >= 1 && G <= 4, "groups of 1 to 4 channels") };
-    let rows = g.as_ptr().cast::<i8>();
-    // One past the end of row `k`; rows `G..4` are not read: row `G - 1`'s end stands in.
-    let end = |k: usize| rows.wrapping_add((k.min(G - 1) + 1) * I);
-    let flag: u32;
-    // SAFETY: `r0` holds `x` advanced by `I`, `r1`-`r4` the ends of rows 0..3 of `g` (row
-    // `G - 1`'s for `k >= G`): one past the end of each array, formed by `wrapping_add`
-    // without dereferencing. The loop reads `base + i` for `i` in `-I..0` (`r5` runs from
-    // `p.start = -I` up to 0) with the bases of `x` and of rows `0..G` only (`.if`):
-    // elements `0..I` of each. The block also reads the record `p` (its six words, at
-    // their `offset_of`) and writes its `bias`, `multiplier` and `y` (each advanced by `G`
-    // elements: integer adds, never dereferenced here), reads the `G` biases at `p.bias`
-    // and the `G` multipliers at `p.multiplier` (two words each, `size_of` apart), and
-    // writes bytes `0..G` at `p.y`: the caller guarantees those. Its stack use is
-    // `push`/`pop` of `r5`-`r7` (the `r5` slot is the flag, written only by the block),
-    // restored before it ends (no `nostack`). `r0`-`r5` are operands (the flag comes back
-    // in `r0`), `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes high registers only
-    // so), the flags clobbered by default.
-    unsafe {
-        asm!(
-            "push {{r5, r6, r7}}",
-            "mov r11, r5",
-            "ldr r6, [r5, #{bias}]",
-            bias!("r8", 0),
-            bias!("r9", 1),
-            bias!("r10", 2),
-            bias!("r12", 3),
-            "str r6, [r5, #{bias}]",
-            "ldr r5, [r5, #{start}]",
-            ".rept {rem}",
-            mac!(),
-            ".endr",
-            ".if {passes}",
-            "2:",
-            mac!(),
-            mac!(),
-            mac!(),
-            mac!(),
-            "bne 2b",
-            ".endif",
-            "mov r5, r11",
-            "ldr r6, [r5, #{mult}]",
-            "movs r0, #{g} * {qsize}",
-            "adds r0, r0, r6",
-            "str r0, [r5, #{mult}]",
-            "ldr r7, [r5, #{y}]",
-            "movs r0, #{g}",
-            "adds r0, r0, r7",
-            "str r0, [r5, #{y}]",
-            "ldr r0, [r5, #{lo}]",
-            "mov lr, r0",
-            "ldr r0, [r5, #{z}]",
-            "mov r11, r0",
-            finish!("r8", 0),
-            finish!("r9", 1),
-            finish!("r10", 2),
-            finish!("r12", 3),
-            "pop {{r0, r6, r7}}",
-            g = const G,
-            rem = const I % 4,
-            passes = const I / 4,
-            start = const offset_of!(Group, start),
-            bias = const offset_of!(Group, bias),
-            mult = const offset_of!(Group, multiplier),
-            y = const offset_of!(Group, y),
-            z = const offset_of!(Group, z),
-            lo = const offset_of!(Group, lo),
-            qsize = const size_of::<QuantizedMultiplier>(),
-            inout("r0") x.as_ptr().wrapping_add(I) => flag,
-            inout("r1") end(0) => _,
-            inout("r2") end(1) => _,
-            inout("r3") end(2) => _,
-            inout("r4") end(3) => _,
-            inout("r5") core::ptr::from_mut(p) => _,
-            out("r8") _,
-            out("r9") _,
-            out("r10") _,
-            out("r11") _,
-            out("r12") _,
-            out("lr") _,
-        );
-    }
-    flag == 0
-}
+group_fn!(dot_finish4, 4, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2, "r4" => "r12", 3]);
+group_fn!(dot_finish3, 3, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2]);
+group_fn!(dot_finish2, 2, ["r1" => "r8", 0, "r2" => "r9", 1]);
+group_fn!(dot_finish1, 1, ["r1" => "r8", 0]);

@@ -36,7 +36,8 @@ pub(super) fn finish(acc: i32, m: QuantizedMultiplier, z: i8, lo: i8, hi: i8) ->
     } else {
         general(acc, m).saturating_add(i32::from(z))
     };
-    v.clamp(i32::from(lo), i32::from(hi)) as i8
+    // `clamp` for `lo <= hi` (the caller checks it), without its panic path.
+    v.max(i32::from(lo)).min(i32::from(hi)) as i8
 }
 
 /// Whether `m` takes the straight line: `q >= 0` and `shift` in `[-31, -1]`. `e - 1 = !shift`
