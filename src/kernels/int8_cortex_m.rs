@@ -66,9 +66,8 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
         bias: r.bias.as_ptr(),
         multiplier: r.multiplier.as_ptr(),
         y: y.as_mut_ptr(),
-        z: i32::from(z),
-        lo: i32::from(lo),
     };
+    let (zw, low) = (i32::from(z), i32::from(lo));
     // `as_chunks`: groups of 4, then at most one of 3, 2 or 1 (`O % 4` is a constant), with
     // no bounds check and no panic path.
     let (w4, rest) = w.as_chunks::<4>();
@@ -82,18 +81,18 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     // point to channels `c..c + G`, inside `bias`, `multiplier` (borrowed from `r`) and
     // `y` (borrowed mutably, and not used otherwise until the loops end). `start` is `-I`
     // (an array of `I` bytes is far below 2^31 bytes on a 32-bit core, so it is exact),
-    // `lo` an `i8`.
+    // `zw` and `low` are `i8`s.
     for g in w4 {
-        flagged |= unsafe { group::dot_finish4(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish4(x, g, &mut p, zw, low) };
     }
     for g in w3 {
-        flagged |= unsafe { group::dot_finish3(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish3(x, g, &mut p, zw, low) };
     }
     for g in w2 {
-        flagged |= unsafe { group::dot_finish2(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish2(x, g, &mut p, zw, low) };
     }
     for g in w1 {
-        flagged |= unsafe { group::dot_finish1(x, g, &mut p) };
+        flagged |= unsafe { group::dot_finish1(x, g, &mut p, zw, low) };
     }
     if flagged || hi < i8::MAX {
         rare(x, w, r, y);

@@ -1,31 +1,33 @@
-//! `G` output channels (`G` = 1 to 4: `dot_finish4` ... `dot_finish1`) in one `asm!` block: the dot products of `G` weight
-//! rows with `x` (the loop of the [parent module](super), accumulators starting at the
-//! biases), then the output stage of each channel ([`requant`](super::requant)'s straight
-//! line, unrolled), stored as int8 and clamped to `[lo, 127]` (the caller applies an upper
-//! bound below 127). A channel whose multiplier is not on the straight line (`M >= 1`,
-//! `e = 0`, invalid fields) is left unwritten and flagged; the caller computes it in Rust.
+//! `G` output channels (`G` = 1 to 4: `dot_finish4` ... `dot_finish1`) in one `asm!`
+//! block: the dot products of `G` weight rows with `x` (the loop of the [parent
+//! module](super), accumulators starting at the biases), then the output stage of each
+//! channel ([`requant`](super::requant)'s straight line, unrolled), stored as int8 and
+//! clamped to `[lo, 127]` (the caller applies an upper bound below 127). A channel whose
+//! multiplier is not on the straight line (`M >= 1`, `e = 0`, invalid fields) is left
+//! unwritten and flagged; the caller computes it in Rust.
 //!
 //! The block needs more than the six low registers `asm!` may name: it saves `r6` and `r7`
-//! on the stack (with the flag slot, see below), takes the rest of its inputs from a
-//! [`Group`] record in memory (whose pointers it advances to the next group), and keeps
-//! the accumulators (`r8`-`r10`, `r12`), the record during the loop and the zero point
-//! after it (`r11`) and the clamp's lower bound (`lr`) in high registers, declared as
-//! clobbers. The flag is the stack slot of the pushed record pointer (never 0): a channel
-//! off the straight line overwrites it with 0.
+//! on the stack, with two more words: the flag (1; a channel off the straight line
+//! overwrites it with 0) and the pointer to a [`Group`] record in memory, which holds the
+//! rest of its inputs (the block advances its pointers to the next group). The
+//! accumulators (`r8`-`r10`, `r12`), the zero point (`r11`) and the clamp's lower bound
+//! (`lr`) live in high registers, declared as clobbers (the zero point and the bound come
+//! in low registers).
 //!
 //! Output stage of one channel (37 instructions when nothing clamps, the listing of the
-//! `finish!` macro): `ldm` of the multiplier and shift, the straight-line test (3 instructions
-//! beyond the ones the arithmetic needs), the product `acc 2q` from four 16 x 16-bit
-//! products and two `adds`/`adcs` carries (18; doubling `q` makes `floor((acc q + 2^30) /
-//! 2^31)` the high word plus the low word's top bit, 2 more), the rounding shift (5), the
-//! zero point (1), the clamp (4), the store.
+//! `finish!` macro): `ldm` of the multiplier and shift, the straight-line test (3
+//! instructions beyond the ones the arithmetic needs), the product `acc 2q` from four
+//! 16 x 16-bit products and two `adds`/`adcs` carries (18; doubling `q` makes
+//! `floor((acc q + 2^30) / 2^31)` the high word plus the low word's top bit, 2 more), the
+//! rounding shift (5), the zero point (1), the clamp (4), the store. Per group besides:
+//! 15 instructions and two per channel (its bias), and the loop's `bne` per four inputs.
 
 use core::arch::asm;
 use core::mem::{offset_of, size_of};
 
 use crate::quant::requant::QuantizedMultiplier;
 
-/// The inputs of [`dot_finish`] that do not fit its registers. Each call of a group of `G`
+/// The inputs of the `dot_finish` functions that do not fit their registers. Each call of a group of `G`
 /// channels advances `bias`, `multiplier` and `y` by `G` elements (to the next channels).
 #[repr(C)]
 pub(super) struct Group {
@@ -37,10 +39,6 @@ pub(super) struct Group {
     pub multiplier: *const QuantizedMultiplier,
     /// The outputs.
     pub y: *mut i8,
-    /// The output's zero point.
-    pub z: i32,
-    /// The clamp's lower bound (in `[-128, 127]`).
-    pub lo: i32,
 }
 
 // The block loads a multiplier with one `ldm` (`multiplier` into `r1`, `shift` into `r5`):
@@ -66,7 +64,7 @@ macro_rules! finish {
             "cmp r5, #30\n",                   // e - 1 in [0, 30]
             "bls 7f\n",
             "8: movs r0, #0\n",
-            "str r0, [sp]\n",                  // flagged, not written
+            "str r0, [sp]\n",                  // flagged (the flag slot), not written
             "b 9f\n",
             "7: mov r0, ", $acc, "\n",
             // hi:lo = acc 2q (`requant::high_mul`), from a = ah 2^16 + al, 2q = Qh 2^16 + Ql
@@ -127,50 +125,57 @@ macro_rules! mac {
 /// so that LLVM's estimate of its length (it counts statements) stays close to the truth
 /// and the surrounding branches stay short.
 macro_rules! group_fn {
-    ($name:ident, $g:literal, [$($row:literal => $acc:literal, $k:literal),*]) => {
+    (
+        $name:ident, $g:literal, [$($row:literal => $acc:literal, $k:literal),*],
+        [$($rows:literal),*]
+    ) => {
         /// Channels `g` (rows of `I` weights) for the input `x`, with the biases,
-        /// multipliers, clamp and outputs at `p`'s pointers (`p.start` = `-I`), which it then
-        /// advances by the number of rows. Returns whether a channel was left to the caller
-        /// (not on the straight line); the others' outputs are written, clamped to
-        /// `[p.lo, 127]`.
+        /// multipliers and outputs at `p`'s pointers (`p.start` = `-I`), which it then
+        /// advances by the number of rows, the output's zero point `z` and the clamp's lower
+        /// bound `lo`. Returns whether a channel was left to the caller (not on the straight
+        /// line); the others' outputs are written, clamped to `[lo, 127]`.
         ///
         /// # Safety
         /// `p.bias` and `p.multiplier` must be valid for reads of as many elements as `g`
         /// has rows, `p.y` for writes of as many bytes (and no reference to those bytes used
-        /// while the block runs), `p.start` must be `-I`, and `p.lo` in `[-128, 127]`.
+        /// while the block runs), `p.start` must be `-I`, `z` and `lo` in `[-128, 127]`.
         #[inline(always)]
         pub(super) unsafe fn $name<const I: usize>(
             x: &[i8; I],
             g: &[[i8; I]; $g],
             p: &mut Group,
+            z: i32,
+            lo: i32,
         ) -> bool {
-            let rows = g.as_ptr().cast::<i8>();
-            // One past the end of row `k`; rows `$g..4` are not read: row `$g - 1`'s end
-            // stands in.
-            let end = |k: usize| rows.wrapping_add((k.min($g - 1) + 1) * I);
             let flag: u32;
-            // SAFETY: `r0` holds `x` advanced by `I`, `r1`-`r4` the ends of rows 0..3 of
-            // `g` (row `$g - 1`'s for the rows past it): one past the end of each array,
-            // formed by `wrapping_add` without dereferencing. The loop reads `base + i` for
-            // `i` in `-I..0` (`r5` runs from `p.start = -I` up to 0) with the bases of `x`
-            // and of the `$g` rows only: elements `0..I` of each. The block also reads the
-            // record `p` (its six words, at their `offset_of`) and writes its `bias`,
-            // `multiplier` and `y` (each advanced by `$g` elements: integer adds, never
-            // dereferenced here), reads the `$g` biases at `p.bias` and the `$g`
+            // SAFETY: `r0` holds `x` advanced by `I`, `r1` row 0 of `g` advanced by `I`:
+            // one past the end of each array, formed by `wrapping_add` without
+            // dereferencing; the block forms the ends of rows `1..$g` from it (`subs` of
+            // `-I`: the rows are consecutive arrays of `I` bytes). The loop reads
+            // `base + i` for `i` in `-I..0` (`r5` runs from `p.start = -I` up to 0) with the
+            // bases of `x` and of the `$g` rows only: elements `0..I` of each. The block also
+            // reads the record `p` (its four words, at their `offset_of`) and writes its
+            // `bias`, `multiplier` and `y` (each advanced by `$g` elements: `ldm`
+            // write-back and integer adds), reads the `$g` biases at `p.bias` and the `$g`
             // multipliers at `p.multiplier` (two words each, `size_of` apart), and writes
             // bytes `0..$g` at `p.y`: the caller guarantees those. Its stack use is
-            // `push`/`pop` of `r5`-`r7` (the `r5` slot is the flag, written only by the
-            // block), restored before it ends (no `nostack`). `r0`-`r5` are operands (the
-            // flag comes back in `r0`), `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes
-            // high registers only so), the flags clobbered by default.
+            // `push`/`pop` of four words (the flag, the record pointer, `r6`, `r7`), restored
+            // before it ends (no `nostack`). `r0`-`r5` are operands (the flag comes back in
+            // `r0`; `z` and `lo` come in `r2` and `r3`, moved to `r11` and `lr`),
+            // `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes high registers only so),
+            // the flags clobbered by default.
             unsafe {
                 asm!(
-                    "push {{r5, r6, r7}}",
-                    "mov r11, r5",
+                    // [sp]: the flag (1: no channel left to the caller), [sp + 4]: `p`.
+                    "movs r4, #1",
+                    "push {{r4, r5, r6, r7}}",
+                    "mov r11, r2",
+                    "mov lr, r3",
                     "ldr r6, [r5, #{bias}]",
                     $("ldm r6!, {{r7}}", concat!("mov ", $acc, ", r7"),)*
                     "str r6, [r5, #{bias}]",
                     "ldr r5, [r5, #{start}]",
+                    $($rows,)*
                     ".rept {rem}",
                     mac!($($row => $acc),*),
                     ".endr",
@@ -182,21 +187,16 @@ macro_rules! group_fn {
                     mac!($($row => $acc),*),
                     "bne 2b",
                     ".endif",
-                    "mov r5, r11",
+                    "ldr r5, [sp, #4]",
                     "ldr r6, [r5, #{mult}]",
-                    "movs r0, #{g} * {qsize}",
-                    "adds r0, r0, r6",
-                    "str r0, [r5, #{mult}]",
                     "ldr r7, [r5, #{y}]",
-                    "movs r0, #{g}",
-                    "adds r0, r0, r7",
-                    "str r0, [r5, #{y}]",
-                    "ldr r0, [r5, #{lo}]",
-                    "mov lr, r0",
-                    "ldr r0, [r5, #{z}]",
-                    "mov r11, r0",
                     $(finish!($acc, $k),)*
-                    "pop {{r0, r6, r7}}",
+                    // `r6` is past the `$g` multipliers (`ldm` write-back).
+                    "ldr r5, [sp, #4]",
+                    "str r6, [r5, #{mult}]",
+                    "adds r7, #{g}",
+                    "str r7, [r5, #{y}]",
+                    "pop {{r0, r5, r6, r7}}",
                     g = const $g,
                     rem = const I % 4,
                     passes = const I / 4,
@@ -204,14 +204,11 @@ macro_rules! group_fn {
                     bias = const offset_of!(Group, bias),
                     mult = const offset_of!(Group, multiplier),
                     y = const offset_of!(Group, y),
-                    z = const offset_of!(Group, z),
-                    lo = const offset_of!(Group, lo),
-                    qsize = const size_of::<QuantizedMultiplier>(),
                     inout("r0") x.as_ptr().wrapping_add(I) => flag,
-                    inout("r1") end(0) => _,
-                    inout("r2") end(1) => _,
-                    inout("r3") end(2) => _,
-                    inout("r4") end(3) => _,
+                    inout("r1") g.as_ptr().cast::<i8>().wrapping_add(I) => _,
+                    inout("r2") z => _,
+                    inout("r3") lo => _,
+                    out("r4") _,
                     inout("r5") core::ptr::from_mut(p) => _,
                     out("r8") _,
                     out("r9") _,
@@ -226,7 +223,13 @@ macro_rules! group_fn {
     };
 }
 
-group_fn!(dot_finish4, 4, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2, "r4" => "r12", 3]);
-group_fn!(dot_finish3, 3, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2]);
-group_fn!(dot_finish2, 2, ["r1" => "r8", 0, "r2" => "r9", 1]);
-group_fn!(dot_finish1, 1, ["r1" => "r8", 0]);
+group_fn!(
+    dot_finish4, 4, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2, "r4" => "r12", 3],
+    ["subs r2, r1, r5", "subs r3, r2, r5", "subs r4, r3, r5"]
+);
+group_fn!(
+    dot_finish3, 3, ["r1" => "r8", 0, "r2" => "r9", 1, "r3" => "r10", 2],
+    ["subs r2, r1, r5", "subs r3, r2, r5"]
+);
+group_fn!(dot_finish2, 2, ["r1" => "r8", 0, "r2" => "r9", 1], ["subs r2, r1, r5"]);
+group_fn!(dot_finish1, 1, ["r1" => "r8", 0], []);
