@@ -20,7 +20,7 @@
 //! 16 x 16-bit products and two `adds`/`adcs` carries (18; doubling `q` makes
 //! `floor((acc q + 2^30) / 2^31)` the high word plus the low word's top bit, 2 more), the
 //! rounding shift (5), the zero point (1), the clamp (4), the store. Per group besides:
-//! 15 instructions and two per channel (its bias), and the loop's `bne` per four inputs.
+//! 15 instructions and two per channel (its bias), and the loop's `bne` per eight inputs.
 
 use core::arch::asm;
 use core::mem::{offset_of, size_of};
@@ -185,6 +185,10 @@ macro_rules! group_fn {
                     mac!($($row => $acc),*),
                     mac!($($row => $acc),*),
                     mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
+                    mac!($($row => $acc),*),
                     "bne 2b",
                     ".endif",
                     "ldr r5, [sp, #4]",
@@ -198,8 +202,8 @@ macro_rules! group_fn {
                     "str r7, [r5, #{y}]",
                     "pop {{r0, r5, r6, r7}}",
                     g = const $g,
-                    rem = const I % 4,
-                    passes = const I / 4,
+                    rem = const I % 8,
+                    passes = const I / 8,
                     start = const offset_of!(Group, start),
                     bias = const offset_of!(Group, bias),
                     mult = const offset_of!(Group, multiplier),
