@@ -66,6 +66,7 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
         bias: r.bias.as_ptr(),
         multiplier: r.multiplier.as_ptr(),
         y: y.as_mut_ptr(),
+        flag: 0,
     };
     let (zw, low) = (i32::from(z), i32::from(lo));
     // `as_chunks`: groups of 4, then at most one of 3, 2 or 1 (`O % 4` is a constant), with
@@ -74,7 +75,6 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     let (w3, rest) = rest.as_chunks::<3>();
     let (w2, w1) = rest.as_chunks::<2>();
     let (w1, _) = w1.as_chunks::<1>();
-    let mut flagged = false;
     // SAFETY (the four loops): the groups cover channels `0..O` in order, each call
     // advancing the record's pointers by its `G`; before the call for the group of
     // channels `c..c + G`, they are the arrays' starts advanced by `c` elements, so they
@@ -83,18 +83,18 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     // (an array of `I` bytes is far below 2^31 bytes on a 32-bit core, so it is exact),
     // `zw` and `low` are `i8`s.
     for g in w4 {
-        flagged |= unsafe { group::dot_finish4(x, g, &mut p, zw, low) };
+        unsafe { group::dot_finish4(x, g, &mut p, zw, low) };
     }
     for g in w3 {
-        flagged |= unsafe { group::dot_finish3(x, g, &mut p, zw, low) };
+        unsafe { group::dot_finish3(x, g, &mut p, zw, low) };
     }
     for g in w2 {
-        flagged |= unsafe { group::dot_finish2(x, g, &mut p, zw, low) };
+        unsafe { group::dot_finish2(x, g, &mut p, zw, low) };
     }
     for g in w1 {
-        flagged |= unsafe { group::dot_finish1(x, g, &mut p, zw, low) };
+        unsafe { group::dot_finish1(x, g, &mut p, zw, low) };
     }
-    if flagged || hi < i8::MAX {
+    if p.flag != 0 || hi < i8::MAX {
         rare(x, w, r, y);
     }
 }

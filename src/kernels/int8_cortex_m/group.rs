@@ -7,9 +7,9 @@
 //! unwritten and flagged; the caller computes it in Rust.
 //!
 //! The block needs more than the six low registers `asm!` may name: it saves `r6` and `r7`
-//! on the stack, with two more words: the flag (1; a channel off the straight line
-//! overwrites it with 0) and the pointer to a [`Group`] record in memory, which holds the
-//! rest of its inputs (the block advances its pointers to the next group). The
+//! on the stack, with the pointer to a [`Group`] record in memory, which holds the rest of
+//! its inputs (the block advances its pointers to the next group) and the flag (set to 1
+//! when a channel is left to the caller; read once per layer). The
 //! accumulators (`r8`-`r10`, `r12`), the zero point (`r11`) and the clamp's lower bound
 //! (`lr`) live in high registers, declared as clobbers (the zero point and the bound come
 //! in low registers).
@@ -20,7 +20,7 @@
 //! 16 x 16-bit products and two `adds`/`adcs` carries (18; doubling `q` makes
 //! `floor((acc q + 2^30) / 2^31)` the high word plus the low word's top bit, 2 more), the
 //! rounding shift (5), the zero point (1), the clamp (4), the store. Per group besides:
-//! 15 instructions and two per channel (its bias), and the loop's `bne` per eight inputs.
+//! 14 instructions and two per channel (its bias), and the loop's `bne` per eight inputs.
 
 use core::arch::asm;
 use core::mem::{offset_of, size_of};
@@ -39,6 +39,8 @@ pub(super) struct Group {
     pub multiplier: *const QuantizedMultiplier,
     /// The outputs.
     pub y: *mut i8,
+    /// Set to 1 by a block that left a channel to the caller (not on the straight line).
+    pub flag: u32,
 }
 
 // The block loads a multiplier with one `ldm` (`multiplier` into `r1`, `shift` into `r5`):
@@ -63,8 +65,9 @@ macro_rules! finish {
             "mvns r5, r5\n",                   // e - 1
             "cmp r5, #30\n",                   // e - 1 in [0, 30]
             "bls 7f\n",
-            "8: movs r0, #0\n",
-            "str r0, [sp]\n",                  // flagged (the flag slot), not written
+            "8: ldr r0, [sp]\n",              // the record
+            "movs r1, #1\n",
+            "str r1, [r0, #{flag}]\n",         // flagged, not written
             "b 9f\n",
             "7: mov r0, ", $acc, "\n",
             // hi:lo = acc 2q (`requant::high_mul`), from a = ah 2^16 + al, 2q = Qh 2^16 + Ql
@@ -132,8 +135,8 @@ macro_rules! group_fn {
         /// Channels `g` (rows of `I` weights) for the input `x`, with the biases,
         /// multipliers and outputs at `p`'s pointers (`p.start` = `-I`), which it then
         /// advances by the number of rows, the output's zero point `z` and the clamp's lower
-        /// bound `lo`. Returns whether a channel was left to the caller (not on the straight
-        /// line); the others' outputs are written, clamped to `[lo, 127]`.
+        /// bound `lo`. Sets `p.flag` to 1 if it left a channel to the caller (not on the
+        /// straight line); the others' outputs are written, clamped to `[lo, 127]`.
         ///
         /// # Safety
         /// `p.bias` and `p.multiplier` must be valid for reads of as many elements as `g`
@@ -146,29 +149,27 @@ macro_rules! group_fn {
             p: &mut Group,
             z: i32,
             lo: i32,
-        ) -> bool {
-            let flag: u32;
+        ) {
             // SAFETY: `r0` holds `x` advanced by `I`, `r1` row 0 of `g` advanced by `I`:
             // one past the end of each array, formed by `wrapping_add` without
             // dereferencing; the block forms the ends of rows `1..$g` from it (`subs` of
             // `-I`: the rows are consecutive arrays of `I` bytes). The loop reads
             // `base + i` for `i` in `-I..0` (`r5` runs from `p.start = -I` up to 0) with the
             // bases of `x` and of the `$g` rows only: elements `0..I` of each. The block also
-            // reads the record `p` (its four words, at their `offset_of`) and writes its
-            // `bias`, `multiplier` and `y` (each advanced by `$g` elements: `ldm`
-            // write-back and integer adds), reads the `$g` biases at `p.bias` and the `$g`
+            // reads the record `p` (its words, at their `offset_of`) and writes its `bias`,
+            // `multiplier` and `y` (each advanced by `$g` elements: `ldm` write-back and
+            // integer adds) and `flag`, reads the `$g` biases at `p.bias` and the `$g`
             // multipliers at `p.multiplier` (two words each, `size_of` apart), and writes
             // bytes `0..$g` at `p.y`: the caller guarantees those. Its stack use is
-            // `push`/`pop` of four words (the flag, the record pointer, `r6`, `r7`), restored
-            // before it ends (no `nostack`). `r0`-`r5` are operands (the flag comes back in
-            // `r0`; `z` and `lo` come in `r2` and `r3`, moved to `r11` and `lr`),
+            // `push`/`pop` of three words (the record pointer, `r6`, `r7`), restored before it
+            // ends (no `nostack`). `r0`-`r5` are operands (`z` and `lo` come in `r2` and
+            // `r3`, moved to `r11` and `lr`),
             // `r8`-`r12` and `lr` clobbers (Thumb-1 `asm!` takes high registers only so),
             // the flags clobbered by default.
             unsafe {
                 asm!(
-                    // [sp]: the flag (1: no channel left to the caller), [sp + 4]: `p`.
-                    "movs r4, #1",
-                    "push {{r4, r5, r6, r7}}",
+                    // [sp]: `p`.
+                    "push {{r5, r6, r7}}",
                     "mov r11, r2",
                     "mov lr, r3",
                     "ldr r6, [r5, #{bias}]",
@@ -191,16 +192,16 @@ macro_rules! group_fn {
                     mac!($($row => $acc),*),
                     "bne 2b",
                     ".endif",
-                    "ldr r5, [sp, #4]",
+                    "ldr r5, [sp]",
                     "ldr r6, [r5, #{mult}]",
                     "ldr r7, [r5, #{y}]",
                     $(finish!($acc, $k),)*
                     // `r6` is past the `$g` multipliers (`ldm` write-back).
-                    "ldr r5, [sp, #4]",
+                    "ldr r5, [sp]",
                     "str r6, [r5, #{mult}]",
                     "adds r7, #{g}",
                     "str r7, [r5, #{y}]",
-                    "pop {{r0, r5, r6, r7}}",
+                    "pop {{r5, r6, r7}}",
                     g = const $g,
                     rem = const I % 8,
                     passes = const I / 8,
@@ -208,7 +209,8 @@ macro_rules! group_fn {
                     bias = const offset_of!(Group, bias),
                     mult = const offset_of!(Group, multiplier),
                     y = const offset_of!(Group, y),
-                    inout("r0") x.as_ptr().wrapping_add(I) => flag,
+                    flag = const offset_of!(Group, flag),
+                    inout("r0") x.as_ptr().wrapping_add(I) => _,
                     inout("r1") g.as_ptr().cast::<i8>().wrapping_add(I) => _,
                     inout("r2") z => _,
                     inout("r3") lo => _,
@@ -222,7 +224,6 @@ macro_rules! group_fn {
                     out("lr") _,
                 );
             }
-            flag == 0
         }
     };
 }
