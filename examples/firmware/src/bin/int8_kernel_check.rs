@@ -54,6 +54,30 @@ fn multiplier(rng: &mut Lcg, t: u32, o: u32) -> QuantizedMultiplier {
     QuantizedMultiplier { multiplier, shift }
 }
 
+/// `dense_row` of `x` against the plain reference (the `i64` sum, then
+/// `multiply_by_quantized_multiplier`, the zero point and the clamp): the mismatches.
+fn mismatches<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+) -> u32 {
+    let mut y = [0_i8; O];
+    dense_row(x, w, r, &mut y);
+    let mut bad = 0;
+    for (((&yo, wo), &b), &mo) in y.iter().zip(w).zip(r.bias).zip(r.multiplier) {
+        let acc = wo.iter().zip(x).fold(i64::from(b), |a, (&wi, &xi)| {
+            a + i64::from(wi) * i64::from(xi)
+        });
+        let v = multiply_by_quantized_multiplier(acc as i32, mo)
+            .saturating_add(i32::from(r.zero_point))
+            .clamp(i32::from(r.min), i32::from(r.max));
+        if i32::from(yo) != v {
+            bad += 1;
+        }
+    }
+    bad
+}
+
 /// `dense_row` with arbitrary output-stage constants (see the module doc); returns the
 /// mismatches.
 fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
@@ -94,18 +118,7 @@ fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             for v in &mut x {
                 *v = rng.next_i8();
             }
-            let mut y = [0_i8; O];
-            dense_row(&x, &w, &r, &mut y);
-            for (((&yo, wo), &b), &mo) in y.iter().zip(&w).zip(&bias).zip(&m) {
-                let acc = wo.iter().zip(&x).fold(i64::from(b), |a, (&wi, &xi)| {
-                    a + i64::from(wi) * i64::from(xi)
-                });
-                let v =
-                    multiply_by_quantized_multiplier(acc as i32, mo).saturating_add(i32::from(z));
-                if yo != v.clamp(i32::from(min), i32::from(max)) as i8 {
-                    bad += 1;
-                }
-            }
+            bad += mismatches(&x, &w, &r);
         }
     }
     bad
@@ -275,20 +288,7 @@ fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             *v = rng.next_i8();
         }
         for w in [&a.w, &m.w] {
-            let mut y = [0_i8; O];
-            dense_row(&x, w, &r, &mut y);
-            for o in 0..O {
-                let mut acc = i64::from(bias[o]);
-                for i in 0..I {
-                    acc += i64::from(w[o][i]) * i64::from(x[i]);
-                }
-                let v = multiply_by_quantized_multiplier(acc as i32, mult[o])
-                    .saturating_add(i32::from(zp))
-                    .clamp(i32::from(min), i32::from(max));
-                if i32::from(y[o]) != v {
-                    bad += 1;
-                }
-            }
+            bad += mismatches(&x, w, &r);
         }
     }
     let _ = m.pad;
@@ -347,18 +347,7 @@ fn check_ties<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             for v in &mut x {
                 *v = rng.next_i8() >> 4;
             }
-            let mut y = [0_i8; O];
-            dense_row(&x, &w, &r, &mut y);
-            for (((&yo, wo), &b), &mo) in y.iter().zip(&w).zip(&bias).zip(&m) {
-                let acc = wo.iter().zip(&x).fold(i64::from(b), |a, (&wi, &xi)| {
-                    a + i64::from(wi) * i64::from(xi)
-                });
-                let v =
-                    multiply_by_quantized_multiplier(acc as i32, mo).saturating_add(i32::from(z));
-                if yo != v.clamp(i32::from(min), 127) as i8 {
-                    bad += 1;
-                }
-            }
+            bad += mismatches(&x, &w, &r);
         }
     }
     bad
