@@ -20,7 +20,8 @@
 //! 16 x 16-bit products and two `adds`/`adcs` carries (18; doubling `q` makes
 //! `floor((acc q + 2^30) / 2^31)` the high word plus the low word's top bit, 2 more), the
 //! rounding shift (5), the zero point (1), the clamp (4), the store. Per group besides:
-//! 14 instructions and two per channel (its bias), and the loop's `bne` per eight inputs.
+//! 14 instructions, `G - 1` to form the rows and two per channel (its bias), and the
+//! loop's `bne` per eight inputs.
 
 use core::arch::asm;
 use core::mem::{offset_of, size_of};
