@@ -1,72 +1,66 @@
-//! [`groups4`]: every group of four rows of a layer in one `asm!` block (the passes of
-//! [`dot`](super::dot) and the output stage of [`stage`](super::stage) per group), so that
-//! no Rust code (and no register shuffling) runs between groups. The layer's pointers live
-//! in a [`State`] that the block reads and advances; it stops at the first group whose
-//! output stage sets `Q` (see [`stage`](super::stage)), which the caller then computes
-//! with the portable code before calling again for the next groups.
+//! [`groups4`]: the groups of four rows of a layer in one `asm!` block (the
+//! [passes](super::dot) and the [output stage](super::stage) of each group), so that no Rust
+//! code runs between groups. It stops at the first group whose output stage sets `Q`, which
+//! the caller then computes with the portable code before calling again for the next
+//! groups.
 //!
-//! Rows of `I mod 4 = 0` inputs only (no inputs left over after the passes).
+//! The block keeps its state in a frame of 32 bytes on the stack, read and written with one
+//! `LDM`/`STM`: per group, 10 instructions besides the passes and the output stage (the
+//! next group's biases `LDM`, the state `STM` and `LDM`, `x`'s pointer, `MRS`/`TST`/`BNE` of
+//! `Q`, `MSR` after the `SSAT`s, the count `SUBS`/`BNE`). Row 0's last load moves the weight
+//! pointer on to the next group. `2 z_y + 1` stays in `lr` when the passes need no loop
+//! counter.
 
 use core::arch::asm;
 
-use super::dot::passes;
+use super::dot::{plan, use_ldrd};
 use crate::quant::requant::QuantizedMultiplier;
 
-/// The pointers of [`groups4`], advanced group by group (field offsets 0 to 20 are used by
-/// the `asm!`).
-#[repr(C)]
-pub(super) struct State {
-    /// The unpacked `x` (`XBuf`).
-    pub(super) xb: *const u32,
-    /// The bias of the next group's first row.
-    pub(super) bias: *const i32,
-    /// Its multiplier.
-    pub(super) mp: *const QuantizedMultiplier,
-    /// Its output.
-    pub(super) yp: *mut i8,
-    /// `2 z_y + 1`.
-    pub(super) zp2: i32,
-    /// Groups left: 0 when all are done, else the group at `bias` set `Q` (not stored).
-    pub(super) left: u32,
-}
-
-/// The `asm!` of [`groups4`]: the loads of [`dot4_asm`](super::dot) and `$relu` per
-/// channel.
-macro_rules! layer_asm {
-    ($l0:expr, $l1:expr, $l2:expr, $l3:expr, $st:expr, $w:expr, $o:expr) => {
+/// The groups of four rows from `w` (row 0 of the first), `count >= 1` of them, through the
+/// output stage (`RELU`: the clamp `[z_y, 127]`, else `[-128, 127]`; `zp2 = 2 z_y + 1`),
+/// their biases, multipliers and outputs from `bias`, `mp` and `y`, `x` unpacked in `xb`;
+/// `LDRD` for word-aligned rows (else `LDR`s). Returns 0 when all are done, else the groups
+/// left from the first one that needs the portable output stage (nothing of it stored).
+///
+/// # Safety
+/// The caller guarantees: `4 <= I` and [`fits`](super::fits)`(I)`; `count` groups of four
+/// rows of `I` bytes, contiguous, from `w`; as many biases, multipliers (word-aligned) and
+/// outputs from `bias`, `mp` and `y`; `xb` the [`XBuf`](super::xbuf::XBuf) of `x`; for
+/// `LDRD`, `I mod 4 = 0`, `3 I <= 1020` and `w` word-aligned.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn groups4<const I: usize, const LDRD: bool, const RELU: bool>(
+    xb: *const u32,
+    w: *const i8,
+    bias: *const i32,
+    mp: *const QuantizedMultiplier,
+    y: *mut i8,
+    count: usize,
+    zp2: i32,
+) -> usize {
+    let left: usize;
+    // SAFETY: (the caller's guarantees above) per group, `r4` walks the written words of
+    // `xb` (word-aligned), `r5` the group's row 0, each load reading 4 or 8 bytes at
+    // `r5 + j I` (j in 0..4) inside the group's rows (the last word of a row at bytes
+    // `I - 4 .. I` when `I mod 4 != 0`), and row 0's last load moves `r5` to the next
+    // group's row 0 (at most one past the last row). The 4 biases (16 bytes) and 4
+    // multipliers (32 bytes) read and the 4 outputs written are the group's, and the next
+    // group's biases are read only if there is a next group. The frame is 32 bytes of stack
+    // (r0..r4, r6, r7, lr pushed; r6, r7 restored, sp restored). Flags and `Q` clobbered.
+    unsafe {
         asm!(
-            "push {{r0, r6, r7}}",
+            "push {{r0, r1, r2, r3, r4, r6, r7, lr}}",
+            // [sp]: mp, yp, bias, count, xb, r6, r7, zp2
+            "ldm sp, {{r4, r6, r7, r12}}",
             "3:",
-            "ldr r12, [sp]",
-            "ldr r4, [r12]",
-            "ldr r0, [r12, #4]",
-            "ldm r0!, {{r8, r9, r10, r11}}",
-            "str r0, [r12, #4]",
+            "ldm r7!, {{r8, r9, r10, r11}}",
+            "stm sp, {{r4, r6, r7, r12}}",
+            "ldr r4, [sp, #16]",
+            passes!(),
+            "ldm sp, {{r4, r6, r7, r12}}",
             ".if {loops}",
-            "movw lr, #{loops}",
+            "ldr lr, [sp, #28]",
             ".endif",
-            ".rept {rem}",
-            pass8!($l0, $l1, $l2, $l3),
-            ".endr",
-            ".if {loops}",
-            "2:",
-            ".rept 8",
-            pass8!($l0, $l1, $l2, $l3),
-            ".endr",
-            "subs lr, #1",
-            "bne 2b",
-            ".endif",
-            ".if {half}",
-            "ldrd r0, r1, [r4]",
-            row4!(", #{o1}", "r9"),
-            row4!(", #{o2}", "r10"),
-            row4!(", #{o3}", "r11"),
-            row4!("", "r8"),
-            ".endif",
-            "add r5, r5, #{adv}",
-            "ldr r12, [sp]",
-            "ldr r4, [r12, #8]",
-            "ldr lr, [r12, #16]",
             "ldm r4!, {{r0, r1, r2, r3}}",
             channel!("r8", "r0", "r1", "lr"),
             channel!("r9", "r2", "r3", "lr"),
@@ -74,95 +68,49 @@ macro_rules! layer_asm {
             channel!("r10", "r0", "r1", "lr"),
             channel!("r11", "r2", "r3", "lr"),
             "mrs r0, apsr",
-            "ands r0, r0, #0x08000000",
+            "tst r0, #0x08000000",
             "bne 4f",
-            "str r4, [r12, #8]",
-            "ldr r4, [r12, #12]",
             "ssat r8, #8, r8, asr #1",
-            "strb r8, [r4], #1",
+            "strb r8, [r6], #1",
             "ssat r9, #8, r9, asr #1",
-            "strb r9, [r4], #1",
+            "strb r9, [r6], #1",
             "ssat r10, #8, r10, asr #1",
-            "strb r10, [r4], #1",
+            "strb r10, [r6], #1",
             "ssat r11, #8, r11, asr #1",
-            "strb r11, [r4], #1",
-            "str r4, [r12, #12]",
-            "ldr r0, [r12, #20]",
-            "subs r0, #1",
-            "str r0, [r12, #20]",
+            "strb r11, [r6], #1",
+            "msr APSR_nzcvq, r0",
+            "subs r12, r12, #1",
             "bne 3b",
             "4:",
-            "pop {{r0, r6, r7}}",
-            rem = const passes(I).0,
-            loops = const passes(I).1,
-            half = const (I / 4) % 2,
-            adv = const 4 * I - 8 * (I / 8),
+            "ldrd r6, r7, [sp, #20]",
+            "add sp, sp, #32",
+            i = const if super::fits(I) && I >= 4 { I } else { 0 },
+            k = const 4,
+            ldrd = const use_ldrd(I, LDRD) as usize,
             relu = const RELU as usize,
-            o1 = const $o * I,
-            o2 = const $o * 2 * I,
-            o3 = const $o * 3 * I,
-            inout("r0") $st => _,
-            inout("r5") $w => _,
-            out("r1") _,
-            out("r2") _,
-            out("r3") _,
-            out("r4") _,
+            loops = const plan(I, true, use_ldrd(I, LDRD)).loops,
+            rem = const plan(I, true, use_ldrd(I, LDRD)).rem,
+            last = const plan(I, true, use_ldrd(I, LDRD)).last,
+            tailpass = const plan(I, true, use_ldrd(I, LDRD)).tailpass,
+            tailinc = const plan(I, true, use_ldrd(I, LDRD)).tailinc,
+            half = const plan(I, true, use_ldrd(I, LDRD)).half,
+            halfinc = const plan(I, true, use_ldrd(I, LDRD)).halfinc,
+            halftail = const plan(I, true, use_ldrd(I, LDRD)).halftail,
+            r = const plan(I, true, use_ldrd(I, LDRD)).r,
+            add = const plan(I, true, use_ldrd(I, LDRD)).add,
+            inout("r0") mp => _,
+            inout("r1") y => _,
+            inout("r2") bias => _,
+            inout("r3") count => _,
+            inout("r4") xb => _,
+            inout("r5") w => _,
+            inout("lr") zp2 => _,
             out("r8") _,
             out("r9") _,
             out("r10") _,
             out("r11") _,
-            out("r12") _,
-            out("lr") _,
-        )
-    };
-}
-
-/// Groups of four rows from the group at `st` (`w`: its first row) to the last, through
-/// the output stage (`RELU`: the clamp `[z_y, 127]`, else `[-128, 127]`); `LDRD` as in
-/// [`dot4`](super::dot::dot4). Returns with `st.left = 0`, or at the first group that
-/// needs the portable output stage (`st.bias` past it, `st.yp` at it, nothing of it
-/// stored).
-///
-/// # Safety
-/// The caller guarantees: `I mod 4 = 0`, `st.left >= 1` groups of four rows from `w` (rows
-/// of `I` bytes, contiguous), as many biases, multipliers and outputs from `st`'s
-/// pointers, `st.xb` the unpacked `x`, and for `LDRD` word-aligned rows with `3 I <= 1020`.
-#[inline]
-pub(super) unsafe fn groups4<const I: usize, const LDRD: bool, const RELU: bool>(
-    st: &mut State,
-    w: *const i8,
-) {
-    let st = core::ptr::from_mut(st);
-    let ldrd_ok = const { I.is_multiple_of(4) && 3 * I <= 1020 };
-    // SAFETY: (the caller's guarantees above) per group, `r4` walks the `I / 2` written
-    // halfwords of `xb` (word-aligned) as in `dot4`, `r5` the group's row 0 by 8 bytes per
-    // pass with loads at `r5 + k I` (k in 0..4) inside the group's rows, then advances to
-    // the next group's row 0 (`4 I` bytes from the last): at most one past the last row.
-    // The 4 biases (16 bytes) and 4 multipliers (32 bytes, word-aligned) read and the 4
-    // outputs written are the group's; `State` is read and written through the pointer
-    // pushed at `[sp]` (12 bytes of stack: r0, r6, r7, popped at the end). Flags and `Q`
-    // clobbered.
-    unsafe {
-        if LDRD && ldrd_ok {
-            layer_asm!(
-                "ldrd r12, r6, [r5], #8\n",
-                "ldrd r12, r6, [r5, #{o1}]\n",
-                "ldrd r12, r6, [r5, #{o2}]\n",
-                "ldrd r12, r6, [r5, #{o3}]\n",
-                st,
-                w,
-                ((I.is_multiple_of(4) && 3 * I <= 1020) as usize)
-            );
-        } else {
-            layer_asm!(
-                "ldr r6, [r5, #4]\nldr r12, [r5], #8\n",
-                "ldr r12, [r5, #{o1}]\nldr r6, [r5, #{o1}+4]\n",
-                "ldr r12, [r5, #{o2}]\nldr r6, [r5, #{o2}+4]\n",
-                "ldr r12, [r5, #{o3}]\nldr r6, [r5, #{o3}+4]\n",
-                st,
-                w,
-                (super::fits(I) as usize)
-            );
-        }
+            lateout("r12") left,
+        );
     }
+    left
 }
