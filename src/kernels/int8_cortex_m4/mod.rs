@@ -70,9 +70,8 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
 }
 
 /// The rows of [`dense_row`] (`4 <= I`, [`fits`]): the groups of four in one `asm!` block
-/// ([`layer::groups4`]), re-entered after a group that needs the portable output stage,
-/// then the `O mod 4` last rows ([`tail::rows`]); `LDRD` (else `LDR`s) for the weights,
-/// `RELU` (else the clamp `[-128, 127]`) in the output stage.
+/// ([`layer::groups4`]), then the `O mod 4` last rows ([`tail::rows`]); `LDRD` (else
+/// `LDR`s) for the weights, `RELU` (else the clamp `[-128, 127]`) in the output stage.
 #[inline]
 fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     xb: &XBuf<I>,
@@ -82,45 +81,29 @@ fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     y: &mut [i8; O],
 ) {
     let zp2 = stage::zp2(r);
-    let n = O / 4;
-    let mut g = 0;
-    while g < n {
-        // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); groups `g..n` (`n - g >= 1`)
-        // of four rows start at row `4 g` of `w` (contiguous rows of `I` bytes), with their
-        // biases, multipliers and outputs at `4 g` of `r`'s arrays and `y` (each `O >= 4 n`
-        // long; the multipliers word-aligned: two `i32`s); `xb` is `x` unpacked; `LDRD`
-        // only if `dense_row` found the rows word-aligned with `I mod 4 = 0`.
+    if const { O >= 4 } {
+        // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); the `O / 4 >= 1` groups of
+        // four rows of `w` (contiguous rows of `I` bytes), with their biases, multipliers
+        // (word-aligned: two `i32`s) and outputs in `r`'s arrays and `y` (each `O` long);
+        // `xb` is `x` unpacked; `LDRD` only if `dense_row` found the rows word-aligned with
+        // `I mod 4 = 0`.
         let left = unsafe {
             layer::groups4::<I, LDRD, RELU>(
                 xb.as_ptr(),
-                w.as_ptr().wrapping_add(4 * g).cast::<i8>(),
-                r.bias.as_ptr().wrapping_add(4 * g),
-                r.multiplier.as_ptr().wrapping_add(4 * g),
-                y.as_mut_ptr().wrapping_add(4 * g),
-                n - g,
+                w.as_ptr().cast::<i8>(),
+                r.bias.as_ptr(),
+                r.multiplier.as_ptr(),
+                y.as_mut_ptr(),
+                O / 4,
                 zp2,
             )
         };
-        if left == 0 {
-            break;
+        if left != 0 {
+            groups_from::<I, O, LDRD, RELU>(xb, x, w, *r, y, O / 4 - left);
         }
-        // Group `f` needs the portable output stage (rare, see the module); its outputs
-        // were not written.
-        let f = n - left;
-        let (wg, _) = w.as_chunks::<4>();
-        let (yg, _) = y.as_chunks_mut::<4>();
-        let (bg, _) = r.bias.as_chunks::<4>();
-        let (mg, _) = r.multiplier.as_chunks::<4>();
-        if let (Some(gw), Some(yo), Some(b), Some(m)) =
-            (wg.get(f), yg.get_mut(f), bg.get(f), mg.get(f))
-        {
-            *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
-        }
-        stage::clear_q();
-        g = f + 1;
     }
     if const { O % 4 != 0 } {
-        let t = 4 * n;
+        let t = 4 * (O / 4);
         // SAFETY: `4 <= I`, `fits(I)`; the `O mod 4` rows from row `t = 4 (O / 4)` of `w`
         // are the last ones, with their biases, multipliers and outputs at `t` of `r`'s
         // arrays and `y`; `xb` and `LDRD` as above.
@@ -135,14 +118,77 @@ fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
             )
         };
         if !done {
-            let (_, w_rest) = w.as_chunks::<4>();
-            let (_, y_rest) = y.as_chunks_mut::<4>();
-            let (_, b_rest) = r.bias.as_chunks::<4>();
-            let (_, m_rest) = r.multiplier.as_chunks::<4>();
-            for (((wo, yo), &b), &m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
-                *yo = r.finish(b, m, portable_dot(x, wo));
-            }
-            stage::clear_q();
+            tail_portable(x, w, *r, y);
         }
     }
+}
+
+/// Group `f` (which needs the portable output stage, rare: see the module; its outputs were
+/// not written) by the portable code, then the groups after it as [`rows`] does, again
+/// until the last.
+#[cold]
+#[inline(never)]
+fn groups_from<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+    xb: &XBuf<I>,
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: Requant<'_, O>,
+    y: &mut [i8; O],
+    mut f: usize,
+) {
+    let n = O / 4;
+    let zp2 = stage::zp2(&r);
+    loop {
+        let (wg, _) = w.as_chunks::<4>();
+        let (yg, _) = y.as_chunks_mut::<4>();
+        let (bg, _) = r.bias.as_chunks::<4>();
+        let (mg, _) = r.multiplier.as_chunks::<4>();
+        if let (Some(gw), Some(yo), Some(b), Some(m)) =
+            (wg.get(f), yg.get_mut(f), bg.get(f), mg.get(f))
+        {
+            *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
+        }
+        stage::clear_q();
+        let g = f + 1;
+        if g >= n {
+            return;
+        }
+        // SAFETY: as in `rows`, for the groups `g..n` (`n - g >= 1`), which start at row
+        // `4 g` of `w` and at `4 g` of `r`'s arrays and `y`.
+        let left = unsafe {
+            layer::groups4::<I, LDRD, RELU>(
+                xb.as_ptr(),
+                w.as_ptr().wrapping_add(4 * g).cast::<i8>(),
+                r.bias.as_ptr().wrapping_add(4 * g),
+                r.multiplier.as_ptr().wrapping_add(4 * g),
+                y.as_mut_ptr().wrapping_add(4 * g),
+                n - g,
+                zp2,
+            )
+        };
+        if left == 0 {
+            return;
+        }
+        f = n - left;
+    }
+}
+
+/// The `O mod 4` last rows by the portable code (they need its output stage, rare: see the
+/// module).
+#[cold]
+#[inline(never)]
+fn tail_portable<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: Requant<'_, O>,
+    y: &mut [i8; O],
+) {
+    let (_, w_rest) = w.as_chunks::<4>();
+    let (_, y_rest) = y.as_chunks_mut::<4>();
+    let (_, b_rest) = r.bias.as_chunks::<4>();
+    let (_, m_rest) = r.multiplier.as_chunks::<4>();
+    for (((wo, yo), &b), &m) in w_rest.iter().zip(y_rest).zip(b_rest).zip(m_rest) {
+        *yo = r.finish(b, m, portable_dot(x, wo));
+    }
+    stage::clear_q();
 }
