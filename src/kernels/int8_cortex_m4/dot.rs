@@ -151,7 +151,7 @@ macro_rules! mac4 {
 
 /// Row `$j` (1 to 3) of a full pass, its second word at `+$s2`.
 macro_rules! row {
-    ($j:literal, $acc:literal, $s2:literal) => {
+    ($j:literal, $acc:literal, $s2:expr) => {
         concat!(
             ".if {ldrd}\n",
             "ldrd r12, r6, [r5, #",
@@ -172,18 +172,24 @@ macro_rules! row {
     };
 }
 
-/// A full pass of `{k}` rows: row 0 last, its pointer moved on by `$inc`.
+/// A full pass of `{$p k}` rows: row 0 last, its pointer moved on by `$inc`.
 macro_rules! pass {
-    ($s2:literal, $inc:literal) => {
+    ($p:literal, $s2:expr, $inc:expr) => {
         concat!(
             "ldm r4!, {{r0, r1, r2, r3}}\n",
-            ".if {k} >= 2\n",
+            ".if {",
+            $p,
+            "k} >= 2\n",
             row!("1", "r9", $s2),
             ".endif\n",
-            ".if {k} >= 3\n",
+            ".if {",
+            $p,
+            "k} >= 3\n",
             row!("2", "r10", $s2),
             ".endif\n",
-            ".if {k} >= 4\n",
+            ".if {",
+            $p,
+            "k} >= 4\n",
             row!("3", "r11", $s2),
             ".endif\n",
             ".if {ldrd}\n",
@@ -203,24 +209,30 @@ macro_rules! pass {
     };
 }
 
-/// A half pass of `{k}` rows, one word at `r5 + j I + $h`; row 0's load is `$load0`.
+/// A half pass of `{$p k}` rows, one word at `r5 + j I + $h`; row 0's load is `$load0`.
 macro_rules! half {
-    ($h:literal, $load0:expr) => {
+    ($p:literal, $h:expr, $load0:expr) => {
         concat!(
             "ldrd r0, r1, [r4]\n",
-            ".if {k} >= 2\n",
+            ".if {",
+            $p,
+            "k} >= 2\n",
             "ldr r12, [r5, #{i}+",
             $h,
             "]\n",
             mac4!("r9"),
             ".endif\n",
-            ".if {k} >= 3\n",
+            ".if {",
+            $p,
+            "k} >= 3\n",
             "ldr r12, [r5, #2*{i}+",
             $h,
             "]\n",
             mac4!("r10"),
             ".endif\n",
-            ".if {k} >= 4\n",
+            ".if {",
+            $p,
+            "k} >= 4\n",
             "ldr r12, [r5, #3*{i}+",
             $h,
             "]\n",
@@ -232,46 +244,73 @@ macro_rules! half {
     };
 }
 
-/// Every pass of a row (see [`Plan`]); the `asm!` passes `i`, `k`, `ldrd` and the plan's
-/// fields by name.
+/// Every pass of a row (see [`Plan`]) for `{$p k}` rows; the `asm!` passes `i`, `ldrd`, and
+/// `$p` followed by `k` and the plan's field names (`gk`, `gloops`, ...).
 macro_rules! passes {
-    () => {
+    ($p:literal) => {
         concat!(
-            ".if {loops}\n",
-            "movw lr, #{loops}\n",
+            ".if {",
+            $p,
+            "loops}\n",
+            "movw lr, #{",
+            $p,
+            "loops}\n",
             "2:\n",
             ".rept 8\n",
-            pass!("4", "8"),
+            pass!($p, "4", "8"),
             ".endr\n",
             "subs lr, lr, #1\n",
             "bne 2b\n",
             ".endif\n",
-            ".rept {rem}\n",
-            pass!("4", "8"),
+            ".rept {",
+            $p,
+            "rem}\n",
+            pass!($p, "4", "8"),
             ".endr\n",
-            ".if {last}\n",
-            pass!("4", "{last}"),
+            ".if {",
+            $p,
+            "last}\n",
+            pass!($p, "4", concat!("{", $p, "last}")),
             ".endif\n",
-            ".if {tailpass}\n",
-            pass!("{r}", "{tailinc}"),
+            ".if {",
+            $p,
+            "tailpass}\n",
+            pass!($p, concat!("{", $p, "r}"), concat!("{", $p, "tailinc}")),
             ".endif\n",
-            ".if {half}\n",
+            ".if {",
+            $p,
+            "half}\n",
             half!(
+                $p,
                 "0",
                 concat!(
-                    ".if {halfinc}\n",
-                    "ldr r12, [r5], #{halfinc}\n",
+                    ".if {",
+                    $p,
+                    "halfinc}\n",
+                    "ldr r12, [r5], #{",
+                    $p,
+                    "halfinc}\n",
                     ".else\n",
                     "ldr r12, [r5]\n",
                     ".endif\n"
                 )
             ),
             ".endif\n",
-            ".if {halftail}\n",
-            half!("({r}-4)", "ldr r12, [r5, #({r}-4)]\n"),
+            ".if {",
+            $p,
+            "halftail}\n",
+            half!(
+                $p,
+                concat!("({", $p, "r}-4)"),
+                concat!("ldr r12, [r5, #({", $p, "r}-4)]\n")
+            ),
             ".endif\n",
-            ".if {add}\n",
-            "add r5, r5, #{add}\n",
+            ".if {",
+            $p,
+            "add}\n",
+            "add r5, r5, #{",
+            $p,
+            "add}\n",
             ".endif\n",
         )
     };

@@ -1,64 +1,80 @@
-//! [`groups4`]: the groups of four rows of a layer in one `asm!` block (the
-//! [passes](super::dot) and the [output stage](super::stage) of each group), so that no Rust
-//! code runs between groups. It stops at the first group whose output stage sets `Q`, which
-//! the caller then computes with the portable code before calling again for the next
+//! [`layer`]: one row through a layer in one `asm!` block: `x` [unpacked](super::xbuf) into
+//! the block's stack frame, the groups of four rows (the [passes](super::dot) and the
+//! [output stage](super::stage) of each), then the `O mod 4` last rows ([`tail!`]), so that
+//! no Rust code runs between them. It stops at the first group whose output stage sets `Q`,
+//! which the caller then computes with the portable code before calling again for the next
 //! groups.
 //!
 //! The block keeps its state in a frame of 32 bytes on the stack, read and written with one
 //! `LDM`/`STM`: per group, 10 instructions besides the passes and the output stage (the
-//! next group's biases `LDM`, the state `STM` and `LDM`, `x`'s pointer, `MRS`/`TST`/`BNE` of
-//! `Q`, `MSR` after the `SSAT`s, the count `SUBS`/`BNE`). Row 0's last load moves the weight
+//! group's biases `LDM`, the state `STM` and `LDM`, `x`'s pointer, `MRS`/`TST`/`BNE` of `Q`,
+//! `MSR` after the `SSAT`s, the count `SUBS`/`BNE`). Row 0's last load moves the weight
 //! pointer on to the next group. `2 z_y + 1` stays in `lr` when the passes need no loop
 //! counter.
 
 use core::arch::asm;
 
 use super::dot::{plan, use_ldrd};
+use super::xbuf::bytes;
 use crate::quant::requant::QuantizedMultiplier;
 
-/// The groups of four rows from `w` (row 0 of the first), `count >= 1` of them, through the
-/// output stage (`RELU`: the clamp `[z_y, 127]`, else `[-128, 127]`; `zp2 = 2 z_y + 1`),
-/// their biases, multipliers and outputs from `bias`, `mp` and `y`, `x` unpacked in `xb`;
-/// `LDRD` for word-aligned rows (else `LDR`s). Returns 0 when all are done, else the groups
-/// left from the first one that needs the portable output stage (nothing of it stored).
+/// `x` through the `count` last groups of four rows of a layer (from row 0 of the first,
+/// `w`) and its `O mod 4` last rows, through the output stage (`RELU`: the clamp
+/// `[z_y, 127]`, else `[-128, 127]`; `zp2 = 2 z_y + 1`), biases, multipliers and outputs
+/// from `bias`, `mp` and `y`; `LDRD` for word-aligned rows (else `LDR`s). Returns
+/// `(left, q)`: `left` 0 when every group is done, else the groups left from the first one
+/// that needs the portable output stage (nothing of it or after it stored); then `q` 0 if
+/// the last rows are done too (else they need the portable output stage, nothing stored).
 ///
 /// # Safety
-/// The caller guarantees: `4 <= I` and [`fits`](super::fits)`(I)`; `count` groups of four
-/// rows of `I` bytes, contiguous, from `w`; as many biases, multipliers (word-aligned) and
-/// outputs from `bias`, `mp` and `y`; `xb` the [`XBuf`](super::xbuf::XBuf) of `x`; for
-/// `LDRD`, `I mod 4 = 0`, `3 I <= 1020` and `w` word-aligned.
+/// The caller guarantees: `4 <= I` and [`fits`](super::fits)`(I)`; `count >= 1` if
+/// `O >= 4` (then `O / 4 - count` groups are before `w`), 0 otherwise; `4 count + O mod 4`
+/// rows of `I` bytes, contiguous, from `w`, the last ones of the layer; as many biases,
+/// multipliers (word-aligned) and outputs from `bias`, `mp` and `y`; for `LDRD`,
+/// `I mod 4 = 0`, `3 I <= 1020` and `w` word-aligned.
 #[inline]
 #[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn groups4<const I: usize, const LDRD: bool, const RELU: bool>(
-    xb: *const u32,
+pub(super) unsafe fn layer<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+    x: &[i8; I],
     w: *const i8,
     bias: *const i32,
     mp: *const QuantizedMultiplier,
     y: *mut i8,
     count: usize,
     zp2: i32,
-) -> usize {
-    let left: usize;
-    // SAFETY: (the caller's guarantees above) per group, `r4` walks the written words of
-    // `xb` (word-aligned), `r5` the group's row 0, each load reading 4 or 8 bytes at
-    // `r5 + j I` (j in 0..4) inside the group's rows (the last word of a row at bytes
-    // `I - 4 .. I` when `I mod 4 != 0`), and row 0's last load moves `r5` to the next
-    // group's row 0 (at most one past the last row). The 4 biases (16 bytes) and 4
-    // multipliers (32 bytes) read and the 4 outputs written are the group's, and the next
-    // group's biases are read only if there is a next group. The frame is 32 bytes of stack
-    // (r0..r4, r6, r7, lr pushed; r6, r7 restored, sp restored). Flags and `Q` clobbered.
+) -> (usize, u32) {
+    let (left, q): (usize, u32);
+    // SAFETY: (the caller's guarantees above) the frame is `32 + bytes(I)` bytes of stack
+    // (r0..r4, r6, r7, lr pushed, the buffer above them; r6, r7 and sp restored). The
+    // unpacking reads `x[0..I]` only (word loads, the last at `I - 4`; unaligned loads are
+    // architectural on ARMv7E-M) and writes `8 ceil(I / 4) <= bytes(I)` bytes of the
+    // buffer (`xbuf`). Per group, `r4` walks the written words of the buffer
+    // (word-aligned), `r5` the group's row 0, each load reading 4 or 8 bytes at `r5 + j I`
+    // (j in 0..4) inside the group's rows (the last word of a row at bytes `I - 4 .. I`
+    // when `I mod 4 != 0`), and row 0's last load moves `r5` to the next group's row 0
+    // (at most one past the group); the group's 4 biases (16 bytes), 4 multipliers (32
+    // bytes) are read and its 4 outputs written. The last rows likewise, with `K` rows and
+    // `r5` ending inside or at the end of their row 0. Flags and `Q` clobbered.
     unsafe {
         asm!(
+            "sub sp, sp, #{xbytes}",
             "push {{r0, r1, r2, r3, r4, r6, r7, lr}}",
-            // [sp]: mp, yp, bias, count, xb, r6, r7, zp2
+            // [sp]: mp, yp, bias, count, x, r6, r7, zp2; the buffer at sp + 32.
+            "mov r10, r4",
+            "add r11, sp, #32",
+            unpack!(),
+            ".if {xlooped}",
+            "ldr lr, [sp, #28]",
+            ".endif",
+            ".if {groups}",
             "ldm sp, {{r4, r6, r7, r12}}",
             "3:",
             "ldm r7!, {{r8, r9, r10, r11}}",
             "stm sp, {{r4, r6, r7, r12}}",
-            "ldr r4, [sp, #16]",
-            passes!(),
+            "add r4, sp, #32",
+            passes!("g"),
             "ldm sp, {{r4, r6, r7, r12}}",
-            ".if {loops}",
+            ".if {gloops}",
             "ldr lr, [sp, #28]",
             ".endif",
             "ldm r4!, {{r0, r1, r2, r3}}",
@@ -81,28 +97,57 @@ pub(super) unsafe fn groups4<const I: usize, const LDRD: bool, const RELU: bool>
             "msr APSR_nzcvq, r0",
             "subs r12, r12, #1",
             "bne 3b",
+            ".if {tk}",
+            // The last rows' multipliers and outputs follow the groups'.
+            "strd r4, r6, [sp]",
+            ".endif",
+            ".else",
+            "ldr r7, [sp, #8]",
+            ".endif",
+            ".if {tk}",
+            tail!(),
+            ".endif",
             "4:",
             "ldrd r6, r7, [sp, #20]",
-            "add sp, sp, #32",
+            "add sp, sp, #32+{xbytes}",
             i = const if super::fits(I) && I >= 4 { I } else { 0 },
-            k = const 4,
             ldrd = const use_ldrd(I, LDRD) as usize,
             relu = const RELU as usize,
-            loops = const plan(I, true, use_ldrd(I, LDRD)).loops,
-            rem = const plan(I, true, use_ldrd(I, LDRD)).rem,
-            last = const plan(I, true, use_ldrd(I, LDRD)).last,
-            tailpass = const plan(I, true, use_ldrd(I, LDRD)).tailpass,
-            tailinc = const plan(I, true, use_ldrd(I, LDRD)).tailinc,
-            half = const plan(I, true, use_ldrd(I, LDRD)).half,
-            halfinc = const plan(I, true, use_ldrd(I, LDRD)).halfinc,
-            halftail = const plan(I, true, use_ldrd(I, LDRD)).halftail,
-            r = const plan(I, true, use_ldrd(I, LDRD)).r,
-            add = const plan(I, true, use_ldrd(I, LDRD)).add,
-            inout("r0") mp => _,
+            xbytes = const bytes(I),
+            xlooped = const (I / 16 > 4) as usize,
+            xchunks = const I / 16,
+            xunrolled = const if I / 16 > 4 { 1 } else { I / 16 },
+            xwords = const I / 4 % 4,
+            xtail = const (I >= 4 && !I.is_multiple_of(4)) as usize,
+            xr = const I % 4,
+            groups = const (O >= 4) as usize,
+            gk = const 4,
+            gloops = const plan(I, true, use_ldrd(I, LDRD)).loops,
+            grem = const plan(I, true, use_ldrd(I, LDRD)).rem,
+            glast = const plan(I, true, use_ldrd(I, LDRD)).last,
+            gtailpass = const plan(I, true, use_ldrd(I, LDRD)).tailpass,
+            gtailinc = const plan(I, true, use_ldrd(I, LDRD)).tailinc,
+            ghalf = const plan(I, true, use_ldrd(I, LDRD)).half,
+            ghalfinc = const plan(I, true, use_ldrd(I, LDRD)).halfinc,
+            ghalftail = const plan(I, true, use_ldrd(I, LDRD)).halftail,
+            gr = const plan(I, true, use_ldrd(I, LDRD)).r,
+            gadd = const plan(I, true, use_ldrd(I, LDRD)).add,
+            tk = const O % 4,
+            tloops = const plan(I, false, use_ldrd(I, LDRD)).loops,
+            trem = const plan(I, false, use_ldrd(I, LDRD)).rem,
+            tlast = const plan(I, false, use_ldrd(I, LDRD)).last,
+            ttailpass = const plan(I, false, use_ldrd(I, LDRD)).tailpass,
+            ttailinc = const plan(I, false, use_ldrd(I, LDRD)).tailinc,
+            thalf = const plan(I, false, use_ldrd(I, LDRD)).half,
+            thalfinc = const plan(I, false, use_ldrd(I, LDRD)).halfinc,
+            thalftail = const plan(I, false, use_ldrd(I, LDRD)).halftail,
+            tr = const plan(I, false, use_ldrd(I, LDRD)).r,
+            tadd = const plan(I, false, use_ldrd(I, LDRD)).add,
+            inout("r0") mp => q,
             inout("r1") y => _,
             inout("r2") bias => _,
             inout("r3") count => _,
-            inout("r4") xb => _,
+            inout("r4") x.as_ptr() => _,
             inout("r5") w => _,
             inout("lr") zp2 => _,
             out("r8") _,
@@ -112,5 +157,5 @@ pub(super) unsafe fn groups4<const I: usize, const LDRD: bool, const RELU: bool>
             lateout("r12") left,
         );
     }
-    left
+    (left, q)
 }

@@ -22,15 +22,16 @@
 mod dot;
 #[macro_use]
 mod stage;
+#[macro_use]
+mod tail;
+#[macro_use]
+mod xbuf;
 mod layer;
 mod relu;
-mod tail;
-mod xbuf;
 
 pub(crate) use relu::relu;
 
 use super::int8::{Requant, dense_row_portable, dot as portable_dot};
-use xbuf::XBuf;
 
 /// Whether the `asm!` loops take a layer of `I` inputs: the other rows of a group of four
 /// are read at immediate offsets up to `3 I + 4` from row 0's pointer, at most 4095.
@@ -56,88 +57,78 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
         dense_row_portable(x, w, r, y);
         return;
     };
-    let xb = XBuf::new(x);
     // `LDRD` needs word-aligned rows (and offsets up to 1020: `dot::use_ldrd`).
     let aligned = I.is_multiple_of(4) && w.as_ptr().addr().is_multiple_of(4);
     stage::clear_q();
     // The variants as constants: no test per group.
     match (aligned, relu) {
-        (true, true) => rows::<I, O, true, true>(&xb, x, w, r, y),
-        (true, false) => rows::<I, O, true, false>(&xb, x, w, r, y),
-        (false, true) => rows::<I, O, false, true>(&xb, x, w, r, y),
-        (false, false) => rows::<I, O, false, false>(&xb, x, w, r, y),
+        (true, true) => rows::<I, O, true, true>(x, w, r, y),
+        (true, false) => rows::<I, O, true, false>(x, w, r, y),
+        (false, true) => rows::<I, O, false, true>(x, w, r, y),
+        (false, false) => rows::<I, O, false, false>(x, w, r, y),
     }
 }
 
-/// The rows of [`dense_row`] (`4 <= I`, [`fits`]): the groups of four in one `asm!` block
-/// ([`layer::groups4`]), then the `O mod 4` last rows ([`tail::rows`]); `LDRD` (else
-/// `LDR`s) for the weights, `RELU` (else the clamp `[-128, 127]`) in the output stage.
+/// The rows of [`dense_row`] (`4 <= I`, [`fits`]): one `asm!` block ([`layer::layer`]),
+/// re-entered after a group that needs the portable output stage ([`fallback`]); `LDRD`
+/// (else `LDR`s) for the weights, `RELU` (else the clamp `[-128, 127]`) in the output
+/// stage.
 #[inline]
 fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
-    xb: &XBuf<I>,
     x: &[i8; I],
     w: &[[i8; I]; O],
     r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
-    let zp2 = stage::zp2(r);
-    if const { O >= 4 } {
-        // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); the `O / 4 >= 1` groups of
-        // four rows of `w` (contiguous rows of `I` bytes), with their biases, multipliers
-        // (word-aligned: two `i32`s) and outputs in `r`'s arrays and `y` (each `O` long);
-        // `xb` is `x` unpacked; `LDRD` only if `dense_row` found the rows word-aligned with
-        // `I mod 4 = 0`.
-        let left = unsafe {
-            layer::groups4::<I, LDRD, RELU>(
-                xb.as_ptr(),
-                w.as_ptr().cast::<i8>(),
-                r.bias.as_ptr(),
-                r.multiplier.as_ptr(),
-                y.as_mut_ptr(),
-                O / 4,
-                zp2,
-            )
-        };
-        if left != 0 {
-            groups_from::<I, O, LDRD, RELU>(xb, x, w, *r, y, O / 4 - left);
-        }
-    }
-    if const { O % 4 != 0 } {
-        let t = 4 * (O / 4);
-        // SAFETY: `4 <= I`, `fits(I)`; the `O mod 4` rows from row `t = 4 (O / 4)` of `w`
-        // are the last ones, with their biases, multipliers and outputs at `t` of `r`'s
-        // arrays and `y`; `xb` and `LDRD` as above.
-        let done = unsafe {
-            tail::rows::<I, O, LDRD, RELU>(
-                xb.as_ptr(),
-                w.as_ptr().wrapping_add(t).cast::<i8>(),
-                r.bias.as_ptr().wrapping_add(t),
-                r.multiplier.as_ptr().wrapping_add(t),
-                y.as_mut_ptr().wrapping_add(t),
-                zp2,
-            )
-        };
-        if !done {
-            tail_portable(x, w, *r, y);
-        }
+    let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, 0);
+    if left != 0 {
+        fallback::<I, O, LDRD, RELU>(x, w, r, y, O / 4 - left);
+    } else if O % 4 != 0 && q != 0 {
+        tail_portable(x, w, r, y);
     }
 }
 
-/// Group `f` (which needs the portable output stage, rare: see the module; its outputs were
-/// not written) by the portable code, then the groups after it as [`rows`] does, again
-/// until the last.
-#[cold]
-#[inline(never)]
-fn groups_from<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
-    xb: &XBuf<I>,
+/// [`layer::layer`] from group `g` (`g < O / 4`, or `g = 0`) on.
+#[inline]
+fn from_group<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     x: &[i8; I],
     w: &[[i8; I]; O],
-    r: Requant<'_, O>,
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+    g: usize,
+) -> (usize, u32) {
+    let t = 4 * g;
+    // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); the `O / 4 - g` groups of four
+    // rows from row `4 g` of `w` (contiguous rows of `I` bytes; `g < O / 4`, or `g = 0`
+    // and a count of 0 when `O < 4`) and the `O mod 4` rows after them, the last of `w`,
+    // with their biases, multipliers (word-aligned: two `i32`s) and outputs at `4 g` of
+    // `r`'s arrays and `y` (each `O` long); `LDRD` only if `dense_row` found the rows
+    // word-aligned with `I mod 4 = 0`.
+    unsafe {
+        layer::layer::<I, O, LDRD, RELU>(
+            x,
+            w.as_ptr().wrapping_add(t).cast::<i8>(),
+            r.bias.as_ptr().wrapping_add(t),
+            r.multiplier.as_ptr().wrapping_add(t),
+            y.as_mut_ptr().wrapping_add(t),
+            O / 4 - g,
+            stage::zp2(r),
+        )
+    }
+}
+
+/// Group `f` (which needs the portable output stage, rare: see the module; nothing of it or
+/// after it was stored) by the portable code, then the rows after it as [`rows`] does,
+/// again until the last.
+#[cold]
+#[inline(never)]
+fn fallback<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
     y: &mut [i8; O],
     mut f: usize,
 ) {
-    let n = O / 4;
-    let zp2 = stage::zp2(&r);
     loop {
         let (wg, _) = w.as_chunks::<4>();
         let (yg, _) = y.as_chunks_mut::<4>();
@@ -149,38 +140,29 @@ fn groups_from<const I: usize, const O: usize, const LDRD: bool, const RELU: boo
             *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
         }
         stage::clear_q();
-        let g = f + 1;
-        if g >= n {
+        if f + 1 >= O / 4 {
+            tail_portable(x, w, r, y);
             return;
         }
-        // SAFETY: as in `rows`, for the groups `g..n` (`n - g >= 1`), which start at row
-        // `4 g` of `w` and at `4 g` of `r`'s arrays and `y`.
-        let left = unsafe {
-            layer::groups4::<I, LDRD, RELU>(
-                xb.as_ptr(),
-                w.as_ptr().wrapping_add(4 * g).cast::<i8>(),
-                r.bias.as_ptr().wrapping_add(4 * g),
-                r.multiplier.as_ptr().wrapping_add(4 * g),
-                y.as_mut_ptr().wrapping_add(4 * g),
-                n - g,
-                zp2,
-            )
-        };
+        let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, f + 1);
         if left == 0 {
+            if O % 4 != 0 && q != 0 {
+                tail_portable(x, w, r, y);
+            }
             return;
         }
-        f = n - left;
+        f = O / 4 - left;
     }
 }
 
-/// The `O mod 4` last rows by the portable code (they need its output stage, rare: see the
-/// module).
+/// The `O mod 4` last rows by the portable code (after the last group fell back, or when
+/// they need its output stage, rare: see the module).
 #[cold]
 #[inline(never)]
 fn tail_portable<const I: usize, const O: usize>(
     x: &[i8; I],
     w: &[[i8; I]; O],
-    r: Requant<'_, O>,
+    r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
     let (_, w_rest) = w.as_chunks::<4>();
