@@ -1,6 +1,6 @@
 //! [`layer`]: one row through a layer in one `asm!` block: `x` [unpacked](super::xbuf) into
 //! the block's stack frame, the groups of four rows (the [passes](super::dot) and the
-//! [output stage](super::stage) of each), then the `O mod 4` last rows ([`tail!`]), so that
+//! [output stage](super::stage) of each), then the `O mod 4` last rows (`tail!`), so that
 //! no Rust code runs between them. It stops at the first group whose output stage sets `Q`,
 //! which the caller then computes with the portable code before calling again for the next
 //! groups.
@@ -17,6 +17,52 @@ use core::arch::asm;
 use super::dot::{plan, use_ldrd};
 use super::xbuf::bytes;
 use crate::quant::requant::QuantizedMultiplier;
+
+/// The groups of four rows: the frame's state (see [`layer`]) loaded into r4 (multipliers),
+/// r6 (outputs), r7 (biases), r12 (groups left); `x` unpacked at `sp + 32`, row 0 of the
+/// first group at `r5`, `2 z_y + 1` in `lr` (reloaded from `[sp, #28]` after a loop). Ends
+/// with r12 = 0 and r4, r6, r7 past the last group's, or branches to `4f` with r12 the
+/// groups left from the one that needs the portable output stage.
+macro_rules! groups {
+    () => {
+        concat!(
+            "ldm sp, {{r4, r6, r7, r12}}\n",
+            "3:\n",
+            "ldm r7!, {{r8, r9, r10, r11}}\n",
+            "stm sp, {{r4, r6, r7, r12}}\n",
+            "add r4, sp, #32\n",
+            passes!("g"),
+            "ldm sp, {{r4, r6, r7, r12}}\n",
+            ".if {gloops}\n",
+            "ldr lr, [sp, #28]\n",
+            ".endif\n",
+            "ldm r4!, {{r0, r1, r2, r3}}\n",
+            channel!("r8", "r0", "r1", "lr"),
+            channel!("r9", "r2", "r3", "lr"),
+            "ldm r4!, {{r0, r1, r2, r3}}\n",
+            channel!("r10", "r0", "r1", "lr"),
+            channel!("r11", "r2", "r3", "lr"),
+            "mrs r0, apsr\n",
+            "tst r0, #0x08000000\n",
+            "bne 4f\n",
+            "ssat r8, #8, r8, asr #1\n",
+            "strb r8, [r6], #1\n",
+            "ssat r9, #8, r9, asr #1\n",
+            "strb r9, [r6], #1\n",
+            "ssat r10, #8, r10, asr #1\n",
+            "strb r10, [r6], #1\n",
+            "ssat r11, #8, r11, asr #1\n",
+            "strb r11, [r6], #1\n",
+            "msr APSR_nzcvq, r0\n",
+            "subs r12, r12, #1\n",
+            "bne 3b\n",
+            ".if {tk}\n",
+            // The last rows' multipliers and outputs follow the groups'.
+            "strd r4, r6, [sp]\n",
+            ".endif\n",
+        )
+    };
+}
 
 /// `x` through the `count` last groups of four rows of a layer (from row 0 of the first,
 /// `w`) and its `O mod 4` last rows, through the output stage (`RELU`: the clamp
@@ -67,40 +113,7 @@ pub(super) unsafe fn layer<const I: usize, const O: usize, const LDRD: bool, con
             "ldr lr, [sp, #28]",
             ".endif",
             ".if {groups}",
-            "ldm sp, {{r4, r6, r7, r12}}",
-            "3:",
-            "ldm r7!, {{r8, r9, r10, r11}}",
-            "stm sp, {{r4, r6, r7, r12}}",
-            "add r4, sp, #32",
-            passes!("g"),
-            "ldm sp, {{r4, r6, r7, r12}}",
-            ".if {gloops}",
-            "ldr lr, [sp, #28]",
-            ".endif",
-            "ldm r4!, {{r0, r1, r2, r3}}",
-            channel!("r8", "r0", "r1", "lr"),
-            channel!("r9", "r2", "r3", "lr"),
-            "ldm r4!, {{r0, r1, r2, r3}}",
-            channel!("r10", "r0", "r1", "lr"),
-            channel!("r11", "r2", "r3", "lr"),
-            "mrs r0, apsr",
-            "tst r0, #0x08000000",
-            "bne 4f",
-            "ssat r8, #8, r8, asr #1",
-            "strb r8, [r6], #1",
-            "ssat r9, #8, r9, asr #1",
-            "strb r9, [r6], #1",
-            "ssat r10, #8, r10, asr #1",
-            "strb r10, [r6], #1",
-            "ssat r11, #8, r11, asr #1",
-            "strb r11, [r6], #1",
-            "msr APSR_nzcvq, r0",
-            "subs r12, r12, #1",
-            "bne 3b",
-            ".if {tk}",
-            // The last rows' multipliers and outputs follow the groups'.
-            "strd r4, r6, [sp]",
-            ".endif",
+            groups!(),
             ".else",
             "ldr r7, [sp, #8]",
             ".endif",

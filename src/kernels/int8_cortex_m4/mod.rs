@@ -1,18 +1,21 @@
 //! The Cortex-M4 int8 dense layer (ARMv7E-M with the DSP extension; built for the `eabihf`
 //! Cortex-M target, the Cortex-M4F, as `cortex_m.rs` is).
 //!
-//! One row `x` through the layer in three steps:
-//! 1. [`xbuf`]: `x` is sign-extended once per layer into int16 pairs on the stack (`SXTB16`),
-//!    so that the dot-product loop loads four words of `x` (8 inputs) with one `LDM`;
-//! 2. [`dot`]: four output channels at a time (then one at a time for the `O mod 4` last),
-//!    two multiply-adds per `SMLAD`, 8 weights of a row per `LDRD` (two `LDR`s when the
-//!    rows are not word-aligned); the accumulators start at the biases;
-//! 3. [`stage`]: the output stage of TFLite's scheme in `asm!` (`QADD`, `SMMULR`,
-//!    `QDADD`, `SSAT`), exact for the common case (`shift <= 0`, `|acc| < 2^30`, clamp
-//!    `[-128, 127]` or the ReLU's `[z_y, 127]`); anything else sets the sticky `Q` flag or is
-//!    known before, and the group is recomputed by the portable code (same bits).
+//! One row `x` through the layer in one `asm!` block ([`layer`]):
+//! 1. [`xbuf`]: `x` is sign-extended into int16 pairs in the block's stack frame (`SXTB16`),
+//!    so that the passes load four words of `x` (8 inputs) with one `LDM`;
+//! 2. [`dot`]: four output channels at a time, then the `O mod 4` last ones together
+//!    ([`tail`]), two multiply-adds per `SMLAD`, 8 weights of a row per `LDRD` (two `LDR`s
+//!    when the rows are not word-aligned), the last `I mod 4` inputs in a last word read
+//!    inside the row; the accumulators start at the biases;
+//! 3. [`stage`]: the output stage of TFLite's scheme (`QADD`, `SMMULR`, `QDADD`, `SSAT`),
+//!    exact for the common case (`shift <= 0`, `|acc| < 2^30`, clamp `[-128, 127]` or the
+//!    ReLU's `[z_y, 127]`); anything else sets the sticky `Q` flag or is known before, and
+//!    the group (or the last rows) is recomputed by the portable code (same bits), the block
+//!    re-entered for the groups after it.
 //!
-//! And [`relu`] (`QRelu`), four bytes per `SSUB8` + `SEL`.
+//! Layers of fewer than 4 inputs, too wide for the offsets ([`fits`]), or with another
+//! clamp take the portable path. And [`relu`] (`QRelu`), four bytes per `SSUB8` + `SEL`.
 //!
 //! The integer sums wrap as the portable kernel's do (`SMLAD` only flags an overflow), so
 //! every path gives the portable path's bits; `int8_kernel_check` (firmware) compares them
@@ -32,6 +35,7 @@ mod relu;
 pub(crate) use relu::relu;
 
 use super::int8::{Requant, dense_row_portable, dot as portable_dot};
+use crate::quant::requant::QuantizedMultiplier;
 
 /// Whether the `asm!` loops take a layer of `I` inputs: the other rows of a group of four
 /// are read at immediate offsets up to `3 I + 4` from row 0's pointer, at most 4095.
@@ -82,9 +86,9 @@ fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
 ) {
     let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, 0);
     if left != 0 {
-        fallback::<I, O, LDRD, RELU>(x, w, r, y, O / 4 - left);
-    } else if O % 4 != 0 && q != 0 {
-        tail_portable(x, w, r, y);
+        fallback::<I, O, LDRD, RELU>(x, w, Parts::of(r), y, O / 4 - left);
+    } else if !O.is_multiple_of(4) && q != 0 {
+        tail_portable(x, w, Parts::of(r), y);
     }
 }
 
@@ -125,10 +129,11 @@ fn from_group<const I: usize, const O: usize, const LDRD: bool, const RELU: bool
 fn fallback<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     x: &[i8; I],
     w: &[[i8; I]; O],
-    r: &Requant<'_, O>,
+    p: Parts<'_, O>,
     y: &mut [i8; O],
     mut f: usize,
 ) {
+    let r = &p.requant();
     loop {
         let (wg, _) = w.as_chunks::<4>();
         let (yg, _) = y.as_chunks_mut::<4>();
@@ -141,13 +146,13 @@ fn fallback<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
         }
         stage::clear_q();
         if f + 1 >= O / 4 {
-            tail_portable(x, w, r, y);
+            tail_portable(x, w, p, y);
             return;
         }
         let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, f + 1);
         if left == 0 {
-            if O % 4 != 0 && q != 0 {
-                tail_portable(x, w, r, y);
+            if !O.is_multiple_of(4) && q != 0 {
+                tail_portable(x, w, p, y);
             }
             return;
         }
@@ -162,9 +167,10 @@ fn fallback<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
 fn tail_portable<const I: usize, const O: usize>(
     x: &[i8; I],
     w: &[[i8; I]; O],
-    r: &Requant<'_, O>,
+    p: Parts<'_, O>,
     y: &mut [i8; O],
 ) {
+    let r = &p.requant();
     let (_, w_rest) = w.as_chunks::<4>();
     let (_, y_rest) = y.as_chunks_mut::<4>();
     let (_, b_rest) = r.bias.as_chunks::<4>();
@@ -173,4 +179,38 @@ fn tail_portable<const I: usize, const O: usize>(
         *yo = r.finish(b, m, portable_dot(x, wo));
     }
     stage::clear_q();
+}
+
+/// A [`Requant`] of the `asm!` paths (upper bound 127) as two pointers and two bytes, which
+/// a call passes in registers (a `&Requant` would make the caller store one on its stack
+/// even when the cold paths are not taken).
+#[derive(Clone, Copy)]
+struct Parts<'a, const O: usize> {
+    /// `Requant::bias` and `Requant::multiplier`.
+    arrays: (&'a [i32; O], &'a [QuantizedMultiplier; O]),
+    /// `Requant::zero_point` and `Requant::min`.
+    bytes: (i8, i8),
+}
+
+impl<'a, const O: usize> Parts<'a, O> {
+    /// `r`'s parts (`r.max` is 127 on the `asm!` paths: `stage::relu`).
+    #[inline]
+    fn of(r: &Requant<'a, O>) -> Self {
+        Self {
+            arrays: (r.bias, r.multiplier),
+            bytes: (r.zero_point, r.min),
+        }
+    }
+
+    /// The `Requant` again.
+    #[inline]
+    fn requant(self) -> Requant<'a, O> {
+        Requant {
+            bias: self.arrays.0,
+            multiplier: self.arrays.1,
+            zero_point: self.bytes.0,
+            min: self.bytes.1,
+            max: i8::MAX,
+        }
+    }
 }

@@ -141,7 +141,7 @@ pub(super) fn relu<const O: usize>(r: &Requant<'_, O>) -> Option<bool> {
     }
 }
 
-/// `2 z_y + 1`, the register `$zp` of [`channel!`].
+/// `2 z_y + 1`, the register `$zp` of `channel!`.
 #[inline]
 pub(super) fn zp2<const O: usize>(r: &Requant<'_, O>) -> i32 {
     2 * i32::from(r.zero_point) + 1

@@ -1,4 +1,4 @@
-//! [`tail!`]: the `O mod 4` last rows of a layer (1 to 3, `{tk}`) in the layer's `asm!`
+//! `tail!`: the `O mod 4` last rows of a layer (1 to 3, `{tk}`) in the layer's `asm!`
 //! block ([`layer`](super::layer)), after its groups of four: the [passes](super::dot) of
 //! `K` rows and the [output stage](super::stage) of each.
 

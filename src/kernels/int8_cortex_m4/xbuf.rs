@@ -1,5 +1,5 @@
 //! The input row sign-extended to int16 pairs, once per layer, into the layer's `asm!` frame
-//! ([`unpack!`], used by [`layer`](super::layer)).
+//! (`unpack!`, used by [`layer`](super::layer)).
 //!
 //! Layout: per four inputs `x0..x3`, the word `(x0, x2)` then the word `(x1, x3)` (int16
 //! halves, low first: `SXTB16` of the input word and of it rotated by 8), as `SXTB16` splits
