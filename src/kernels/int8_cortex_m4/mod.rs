@@ -74,9 +74,9 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
 }
 
 /// The rows of [`dense_row`] (`4 <= I`, [`fits`]): one `asm!` block ([`layer::layer`]),
-/// re-entered after a group that needs the portable output stage ([`fallback`]); `LDRD`
-/// (else `LDR`s) for the weights, `RELU` (else the clamp `[-128, 127]`) in the output
-/// stage.
+/// re-entered after a group that needs the portable output stage ([`group_portable`]; the
+/// block appears once in the code); `LDRD` (else `LDR`s) for the weights, `RELU` (else the
+/// clamp `[-128, 127]`) in the output stage.
 #[inline]
 fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     x: &[i8; I],
@@ -84,80 +84,65 @@ fn rows<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
     r: &Requant<'_, O>,
     y: &mut [i8; O],
 ) {
-    let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, 0);
-    if left != 0 {
-        fallback::<I, O, LDRD, RELU>(x, w, Parts::of(r), y, O / 4 - left);
-    } else if !O.is_multiple_of(4) && q != 0 {
-        tail_portable(x, w, Parts::of(r), y);
+    let mut g = 0;
+    loop {
+        let t = 4 * g;
+        // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); the `O / 4 - g` groups of
+        // four rows from row `4 g` of `w` (contiguous rows of `I` bytes; `g < O / 4`, or
+        // `g = 0` and a count of 0 when `O < 4`) and the `O mod 4` rows after them, the
+        // last of `w`, with their biases, multipliers (word-aligned: two `i32`s) and outputs
+        // at `4 g` of `r`'s arrays and `y` (each `O` long); `LDRD` only if `dense_row` found
+        // the rows word-aligned with `I mod 4 = 0`.
+        let (left, q) = unsafe {
+            layer::layer::<I, O, LDRD, RELU>(
+                x,
+                w.as_ptr().wrapping_add(t).cast::<i8>(),
+                r.bias.as_ptr().wrapping_add(t),
+                r.multiplier.as_ptr().wrapping_add(t),
+                y.as_mut_ptr().wrapping_add(t),
+                O / 4 - g,
+                stage::zp2(r),
+            )
+        };
+        if left == 0 {
+            if !O.is_multiple_of(4) && q != 0 {
+                tail_portable(x, w, Parts::of(r), y);
+            }
+            return;
+        }
+        // Group `f` needs the portable output stage (rare, see the module); nothing of it
+        // or after it was stored.
+        let f = O / 4 - left;
+        group_portable(x, w, Parts::of(r), y, f);
+        if f + 1 >= O / 4 {
+            tail_portable(x, w, Parts::of(r), y);
+            return;
+        }
+        g = f + 1;
     }
 }
 
-/// [`layer::layer`] from group `g` (`g < O / 4`, or `g = 0`) on.
-#[inline]
-fn from_group<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
-    x: &[i8; I],
-    w: &[[i8; I]; O],
-    r: &Requant<'_, O>,
-    y: &mut [i8; O],
-    g: usize,
-) -> (usize, u32) {
-    let t = 4 * g;
-    // SAFETY: `4 <= I`, `fits(I)` (checked by `dense_row`); the `O / 4 - g` groups of four
-    // rows from row `4 g` of `w` (contiguous rows of `I` bytes; `g < O / 4`, or `g = 0`
-    // and a count of 0 when `O < 4`) and the `O mod 4` rows after them, the last of `w`,
-    // with their biases, multipliers (word-aligned: two `i32`s) and outputs at `4 g` of
-    // `r`'s arrays and `y` (each `O` long); `LDRD` only if `dense_row` found the rows
-    // word-aligned with `I mod 4 = 0`.
-    unsafe {
-        layer::layer::<I, O, LDRD, RELU>(
-            x,
-            w.as_ptr().wrapping_add(t).cast::<i8>(),
-            r.bias.as_ptr().wrapping_add(t),
-            r.multiplier.as_ptr().wrapping_add(t),
-            y.as_mut_ptr().wrapping_add(t),
-            O / 4 - g,
-            stage::zp2(r),
-        )
-    }
-}
-
-/// Group `f` (which needs the portable output stage, rare: see the module; nothing of it or
-/// after it was stored) by the portable code, then the rows after it as [`rows`] does,
-/// again until the last.
+/// Group `f` by the portable code (it needs the portable output stage, rare: see the
+/// module).
 #[cold]
 #[inline(never)]
-fn fallback<const I: usize, const O: usize, const LDRD: bool, const RELU: bool>(
+fn group_portable<const I: usize, const O: usize>(
     x: &[i8; I],
     w: &[[i8; I]; O],
     p: Parts<'_, O>,
     y: &mut [i8; O],
-    mut f: usize,
+    f: usize,
 ) {
     let r = &p.requant();
-    loop {
-        let (wg, _) = w.as_chunks::<4>();
-        let (yg, _) = y.as_chunks_mut::<4>();
-        let (bg, _) = r.bias.as_chunks::<4>();
-        let (mg, _) = r.multiplier.as_chunks::<4>();
-        if let (Some(gw), Some(yo), Some(b), Some(m)) =
-            (wg.get(f), yg.get_mut(f), bg.get(f), mg.get(f))
-        {
-            *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
-        }
-        stage::clear_q();
-        if f + 1 >= O / 4 {
-            tail_portable(x, w, p, y);
-            return;
-        }
-        let (left, q) = from_group::<I, O, LDRD, RELU>(x, w, r, y, f + 1);
-        if left == 0 {
-            if !O.is_multiple_of(4) && q != 0 {
-                tail_portable(x, w, p, y);
-            }
-            return;
-        }
-        f = O / 4 - left;
+    let (wg, _) = w.as_chunks::<4>();
+    let (yg, _) = y.as_chunks_mut::<4>();
+    let (bg, _) = r.bias.as_chunks::<4>();
+    let (mg, _) = r.multiplier.as_chunks::<4>();
+    if let (Some(gw), Some(yo), Some(b), Some(m)) = (wg.get(f), yg.get_mut(f), bg.get(f), mg.get(f))
+    {
+        *yo = core::array::from_fn(|k| r.finish(b[k], m[k], portable_dot(x, &gw[k])));
     }
+    stage::clear_q();
 }
 
 /// The `O mod 4` last rows by the portable code (after the last group fell back, or when
