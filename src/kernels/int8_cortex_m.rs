@@ -7,7 +7,7 @@
 //! multiply-add). Here the base pointers point one past the end of `x` and of the weight
 //! rows, one index register runs from `-I` up to 0 (its `adds` sets the flags the loop
 //! branches on), and the accumulators live in high registers (`add r8, rX` takes any
-//! register). Four rows per pass ([`group`]): `x`, four row bases, the index and two
+//! register). Up to four rows per pass ([`group`]): `x`, four row bases, the index and two
 //! temporaries are the eight low registers, so the block saves `r6` and `r7` (which `asm!`
 //! may not name) on the stack. Per input:
 //!
@@ -21,20 +21,22 @@
 //! ```
 //!
 //! 14 instructions per four multiply-adds, four inputs per pass of the loop (57 with its
-//! `bne`: 3.56 per multiply-add); the rows left over go two at a time (8 instructions per
-//! input) and one at a time (5), [`dot`]. Products and sums wrap in `i32` as the portable
-//! kernel's do (`muls` and `add` are the low 32 bits), so both give the same bits whenever
-//! the exact sum fits, which the layer's checks guarantee (and for any constants: the
-//! portable sums wrap the same way).
+//! `bne`: 3.56 per multiply-add), the first `I % 4` inputs before the loop. The channels
+//! left over after the groups of four (`O % 4`) take the same block with one to three rows
+//! (11, 8 or 5 instructions per input) and the same output stage. Products and sums wrap in
+//! `i32` as the portable kernel's do (`muls` and `add` are the low 32 bits), so both give
+//! the same bits whenever the exact sum fits, which the layer's checks guarantee (and for
+//! any constants: the portable sums wrap the same way).
 //!
-//! **Output stage** ([`requant`]): the Q31 multiply from four 16 x 16-bit products with a
-//! two-word carry (22 instructions) instead of `__aeabi_lmul`, the rounding shift in five,
-//! the zero point and clamp, in a straight line for every valid multiplier below 1. In a
-//! group of four it runs in the same `asm!` block as the dot products (accumulators
-//! starting at the biases, no trip through the stack): about 48 instructions per output.
+//! **Output stage** ([`requant`]): the Q31 multiply from four 16 x 16-bit products of the
+//! accumulator and `2 q` with a two-word carry (20 instructions) instead of
+//! `__aeabi_lmul`, the rounding shift in five, the zero point and the clamp to
+//! `[lo, 127]`, in a straight line for every valid multiplier below 1, in the same `asm!`
+//! block as the dot products (accumulators starting at the biases, no trip through the
+//! stack): 37 instructions per output when nothing clamps. An upper bound below 127 (not
+//! one `QDense` uses) is applied afterwards (`min(y, hi)` is the same clamp for
+//! `lo <= hi`).
 
-#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-mod dot;
 #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
 mod group;
 mod requant;
@@ -44,8 +46,8 @@ use super::int8::{Requant, dot};
 
 /// One row through an int8 dense layer on the Cortex-M0: the same bits as the portable
 /// [`dense_row`](super::int8::dense_row). Output channels four at a time (each load of `x`
-/// serves four rows; dot products and output stage in one `asm!` block), then a pair and a
-/// single for the rest.
+/// serves four rows; dot products and output stage in one `asm!` block), then the one to
+/// three left over in one block of that many rows.
 ///
 /// # Panics
 /// If `r.min > r.max` (as the portable path's `clamp`).
@@ -59,49 +61,63 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
 ) {
     let (z, lo, hi) = (r.zero_point, r.min, r.max);
     assert!(lo <= hi, "the clamp's lower bound is above its upper bound");
-    let out = |b: i32, m, d: i32| requant::finish(b.wrapping_add(d), m, z, lo, hi);
-    // `as_chunks`: groups and the rest, with no bounds check and no panic path.
-    let (wg, w_rest) = w.as_chunks::<4>();
     let mut p = group::Group {
         start: 0_i32.wrapping_sub_unsigned(I as u32),
         bias: r.bias.as_ptr(),
         multiplier: r.multiplier.as_ptr(),
         y: y.as_mut_ptr(),
-        zlh: group::pack(z, lo, hi),
+        flag: 0,
     };
-    let mut flagged = false;
-    for g in wg {
-        // SAFETY: `wg` has `O / 4` groups; before the call for group `j`, the record's
-        // pointers are the arrays' starts advanced by `4 j` elements (each call advances
-        // them by four), so they point to channels `4 j..4 j + 4`, inside `bias`,
-        // `multiplier` (borrowed from `r`) and `y` (borrowed mutably, and not used otherwise
-        // until the loop ends). `start` is `-I` (an array of `I` bytes is far below 2^31
-        // bytes on a 32-bit core, so it is exact).
-        flagged |= unsafe { group::dot4_finish(x, g, &mut p) };
+    let (zw, low) = (i32::from(z), i32::from(lo));
+    // `as_chunks`: groups of 4, then at most one of 3, 2 or 1 (`O % 4` is a constant), with
+    // no bounds check and no panic path.
+    let (w4, rest) = w.as_chunks::<4>();
+    let (w3, rest) = rest.as_chunks::<3>();
+    let (w2, w1) = rest.as_chunks::<2>();
+    let (w1, _) = w1.as_chunks::<1>();
+    // SAFETY (the four loops): the groups cover channels `0..O` in order, each call
+    // advancing the record's pointers by its `G`; before the call for the group of
+    // channels `c..c + G`, they are the arrays' starts advanced by `c` elements, so they
+    // point to channels `c..c + G`, inside `bias`, `multiplier` (borrowed from `r`) and
+    // `y` (borrowed mutably, and not used otherwise until the loops end). `start` is `-I`
+    // (an array of `I` bytes is far below 2^31 bytes on a 32-bit core, so it is exact),
+    // `zw` and `low` are `i8`s.
+    for g in w4 {
+        unsafe { group::dot_finish4(x, g, &mut p, zw, low) };
     }
-    let (yg, y_rest) = y.as_chunks_mut::<4>();
-    let (bg, b_rest) = r.bias.as_chunks::<4>();
-    let (mg, m_rest) = r.multiplier.as_chunks::<4>();
-    if flagged {
-        // Multipliers off the straight line (rare: `M >= 1`): those channels in Rust.
-        let channels = wg.as_flattened().iter().zip(yg.as_flattened_mut());
-        for ((wo, yo), (&b, &m)) in channels.zip(bg.as_flattened().iter().zip(mg.as_flattened())) {
-            if !requant::straight(m) {
-                *yo = out(b, m, dot(x, wo));
-            }
+    for g in w3 {
+        unsafe { group::dot_finish3(x, g, &mut p, zw, low) };
+    }
+    for g in w2 {
+        unsafe { group::dot_finish2(x, g, &mut p, zw, low) };
+    }
+    for g in w1 {
+        unsafe { group::dot_finish1(x, g, &mut p, zw, low) };
+    }
+    if p.flag != 0 || hi < i8::MAX {
+        rare(x, w, r, y);
+    }
+}
+
+/// The rare cases of [`dense_row`], out of line: the channels whose multiplier is off the
+/// straight line (`M >= 1`, invalid fields), which the `asm!` left unwritten, in Rust; then
+/// an upper bound below 127 (`clamp(v, lo, hi) = min(clamp(v, lo, 127), hi)` for
+/// `lo <= hi`).
+#[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
+#[cold]
+#[inline(never)]
+fn rare<const I: usize, const O: usize>(
+    x: &[i8; I],
+    w: &[[i8; I]; O],
+    r: &Requant<'_, O>,
+    y: &mut [i8; O],
+) {
+    let (z, lo, hi) = (r.zero_point, r.min, r.max);
+    let constants = r.bias.iter().zip(r.multiplier);
+    for ((wo, yo), (&b, &m)) in w.iter().zip(y.iter_mut()).zip(constants) {
+        if !requant::straight(m) {
+            *yo = requant::finish(b.wrapping_add(dot(x, wo)), m, z, lo, hi);
         }
-    }
-    let (wp, w1) = w_rest.as_chunks::<2>();
-    let (yp, y1) = y_rest.as_chunks_mut::<2>();
-    let (bp, b1) = b_rest.as_chunks::<2>();
-    let (mp, m1) = m_rest.as_chunks::<2>();
-    for (((g, yp), bp), mp) in wp.iter().zip(yp).zip(bp).zip(mp) {
-        let d = dot::dot2(x, &g[0], &g[1]);
-        for k in 0..2 {
-            yp[k] = out(bp[k], mp[k], d[k]);
-        }
-    }
-    for (((wo, yo), &b), &m) in w1.iter().zip(y1).zip(b1).zip(m1) {
-        *yo = out(b, m, dot::dot1(x, wo));
+        *yo = (*yo).min(hi);
     }
 }

@@ -4,7 +4,7 @@ use crate::kernels::int8::{Requant, dense_row};
 use crate::nn::arch::{Arch, LayerKind, LayerSpec};
 use crate::nn::layer::{Forward, Zeros};
 use crate::quant::check::{WEIGHT_MIN, check_channel, check_layer};
-use crate::quant::layer::QLayer;
+use crate::quant::layer::{QLayer, RowBuf};
 use crate::quant::params::QuantParams;
 use crate::quant::requant::{QuantizedMultiplier, quantize_multiplier};
 use crate::{Error, Result};
@@ -220,6 +220,8 @@ impl<const I: usize, const O: usize> Forward for QDense<I, O> {
 }
 
 impl<const I: usize, const O: usize> QLayer for QDense<I, O> {
+    type RowBufs = Option<RowBuf<O>>;
+
     fn input_params(&self) -> QuantParams {
         self.input
     }
@@ -236,5 +238,18 @@ impl<const I: usize, const O: usize> QLayer for QDense<I, O> {
         let mut at = 0;
         *self = Self::read_le_const(bytes, &mut at);
         at
+    }
+
+    /// `act_min`: every output is clamped to `[act_min, 127]`, whatever the input.
+    #[inline]
+    fn output_floor(&self, _floor: i8) -> i8 {
+        self.act_min
+    }
+
+    #[inline]
+    fn row<'a>(&self, x: &'a [i8; I], _floor: i8, buf: &'a mut Option<RowBuf<O>>) -> &'a [i8; O] {
+        let y = &mut buf.insert(RowBuf([0; O])).0;
+        dense_row(x, &self.w, &self.requant(), y);
+        y
     }
 }

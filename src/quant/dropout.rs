@@ -3,7 +3,7 @@
 
 use crate::nn::arch::{Arch, LayerKind, LayerSpec};
 use crate::nn::layer::{Forward, Zeros};
-use crate::quant::layer::QLayer;
+use crate::quant::layer::{QLayer, RowBuf};
 use crate::quant::params::QuantParams;
 
 /// The int8 form of a [`DropoutLayer`](crate::DropoutLayer): `y = x` (inference), input and
@@ -65,6 +65,8 @@ impl<const N: usize> Forward for QDropout<N> {
 }
 
 impl<const N: usize> QLayer for QDropout<N> {
+    type RowBufs = Option<RowBuf<N>>;
+
     fn input_params(&self) -> QuantParams {
         self.params
     }
@@ -81,6 +83,17 @@ impl<const N: usize> QLayer for QDropout<N> {
         let mut at = 0;
         *self = Self::read_le_const(bytes, &mut at);
         at
+    }
+
+    /// `floor`: the identity.
+    #[inline]
+    fn output_floor(&self, floor: i8) -> i8 {
+        floor
+    }
+
+    #[inline]
+    fn row<'a>(&self, x: &'a [i8; N], _floor: i8, _: &'a mut Option<RowBuf<N>>) -> &'a [i8; N] {
+        x
     }
 }
 

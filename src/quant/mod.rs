@@ -31,7 +31,7 @@ pub mod requant;
 
 pub use dense::QDense;
 pub use dropout::QDropout;
-pub use layer::QLayer;
+pub use layer::{QLayer, RowBuf};
 pub use net::QSeq;
 pub use params::QuantParams;
 #[cfg(feature = "alloc")]

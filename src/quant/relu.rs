@@ -2,13 +2,16 @@
 
 use crate::nn::arch::{Arch, LayerKind, LayerSpec};
 use crate::nn::layer::{Forward, Zeros};
-use crate::quant::layer::QLayer;
+use crate::quant::layer::{QLayer, RowBuf};
 use crate::quant::params::QuantParams;
 
 /// ReLU on int8 rows: `y = max(x, z)`, with `z` the zero point (the real 0); input and output
 /// share `params`. After a [`QDense`](crate::quant::QDense) whose clamp already is the ReLU
 /// (what post-training quantization makes), it changes nothing; it is kept so that the int8
-/// network has the float network's layer list.
+/// network has the float network's layer list, and one-row inference
+/// ([`QSeq::logits_q`](crate::quant::QSeq::logits_q)) skips it there: it knows a lower
+/// bound of its input (the dense layer's `act_min`, [`QLayer::output_floor`]), and a ReLU
+/// whose zero point is at most that bound is the identity.
 ///
 /// # Examples
 /// ```
@@ -69,6 +72,8 @@ impl<const N: usize> Forward for QRelu<N> {
 }
 
 impl<const N: usize> QLayer for QRelu<N> {
+    type RowBufs = Option<RowBuf<N>>;
+
     fn input_params(&self) -> QuantParams {
         self.params
     }
@@ -85,5 +90,22 @@ impl<const N: usize> QLayer for QRelu<N> {
         let mut at = 0;
         *self = Self::read_le_const(bytes, &mut at);
         at
+    }
+
+    /// `max(floor, zero_point)`.
+    #[inline]
+    fn output_floor(&self, floor: i8) -> i8 {
+        floor.max(self.params.zero_point)
+    }
+
+    #[inline]
+    fn row<'a>(&self, x: &'a [i8; N], floor: i8, buf: &'a mut Option<RowBuf<N>>) -> &'a [i8; N] {
+        let z = self.params.zero_point;
+        if floor >= z {
+            return x;
+        }
+        let y = &mut buf.insert(RowBuf([0; N])).0;
+        crate::kernels::int8::relu(x, z, y);
+        y
     }
 }

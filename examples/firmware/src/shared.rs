@@ -282,6 +282,27 @@ ctensor::network! {
     ];
 }
 
+/// Decodes the autoencoder's weights file at compile time with `$decode!` (`seq_from_bytes_const`
+/// for `f32`, `qseq_from_bytes_const` for int8), its layers spelled `$dense<I, O>` and
+/// `$relu<N>`: the one layer list of the `deep` and `int8_deep` images.
+#[macro_export]
+macro_rules! decode_autoencoder {
+    ($decode:ident!($bytes:expr), $dense:ident, $relu:ident) => {
+        $decode!($bytes => [
+            $dense<640, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 8>, $relu<8>,
+            $dense<8, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 128>, $relu<128>,
+            $dense<128, 640>,
+        ])
+    };
+}
+
 /// Seed of the autoencoder's Glorot weights (made by `build.rs`) and of its inputs.
 pub const AE_SEED: u64 = 0x000A_E640_0008;
 /// Inputs run through the autoencoder on the device.

@@ -6,7 +6,7 @@
 //! so `e = -shift >= 1`), is a straight line for any `acc`:
 //!
 //! ```text
-//! t = floor((acc q + 2^30) / 2^31)                   high_mul: four 16 x 16-bit products
+//! t = floor((acc q + 2^30) / 2^31)                   high_mul: four 16 x 16-bit products of acc and 2q
 //! r = floor((t + 2^(e-1) - [t < 0]) / 2^e)           = ((t + (t >> 31)) >> (e - 1)) + 1) >> 1
 //! y = clamp(z + r, lo, hi)                           |r| <= 2^30: no overflow
 //! ```
@@ -16,8 +16,10 @@
 //! floors of divisions by powers of two combine (`floor(floor(u / 2^(e-1)) / 2) =
 //! floor(u / 2^e)`, with the `+ 2^(e-1)` inside as the `+ 1` before the last halving). Every
 //! other multiplier (`M >= 1`, `e = 0`, invalid fields) takes the general function, out of
-//! line. Tested on the host against the portable path (below) and on the board
-//! (`int8_kernel_check`).
+//! line. This is the arithmetic of `group.rs`'s `asm!` (each step there has its line here),
+//! tested on the host against the portable path (below); the `asm!` itself on the board
+//! (`int8_kernel_check`). On the device, [`finish`] computes only the channels the `asm!`
+//! leaves to the caller.
 
 use crate::quant::requant::{QuantizedMultiplier, multiply_by_quantized_multiplier};
 
@@ -34,88 +36,41 @@ pub(super) fn finish(acc: i32, m: QuantizedMultiplier, z: i8, lo: i8, hi: i8) ->
     } else {
         general(acc, m).saturating_add(i32::from(z))
     };
-    v.clamp(i32::from(lo), i32::from(hi)) as i8
+    // `clamp` for `lo <= hi` (the caller checks it), without its panic path.
+    v.max(i32::from(lo)).min(i32::from(hi)) as i8
 }
 
 /// Whether `m` takes the straight line: `q >= 0` and `shift` in `[-31, -1]`. `e - 1 = !shift`
 /// for `shift = -e` is in `[0, 30]` exactly then; with the sign of `q` or'ed in, one
-/// unsigned comparison tests both (as `group.rs` does).
+/// unsigned comparison tests both (`group.rs` tests the same two conditions: the sign of
+/// `q` as the carry out of `2 q`, then `e - 1 <= 30`).
 #[inline(always)]
 pub(super) fn straight(m: QuantizedMultiplier) -> bool {
     (!m.shift | (m.multiplier >> 31)).cast_unsigned() <= 30
 }
 
-/// [`high_mul_rust`]; on the Cortex-M0 in `asm!` (22 instructions; LLVM spilled registers
-/// around the Rust form).
-#[inline(always)]
-fn high_mul(a: i32, q: i32) -> i32 {
-    #[cfg(all(target_arch = "arm", not(target_has_atomic = "32")))]
-    {
-        let t;
-        // SAFETY: register arithmetic only: no memory access, no stack; `r0`-`r4` are
-        // operands (the result comes back in `r0`), the flags clobbered by default.
-        unsafe {
-            core::arch::asm!(
-                "uxth r2, r0",         // al
-                "asrs r0, r0, #16",    // ah
-                "uxth r3, r1",         // ql
-                "lsrs r1, r1, #16",    // qh
-                "movs r4, r2",
-                "muls r4, r3, r4",     // lo = ll = al ql
-                "muls r3, r0, r3",     // m1 = ah ql
-                "muls r0, r1, r0",     // hi = hh = ah qh
-                "muls r1, r2, r1",     // m2 = al qh
-                "lsls r2, r3, #16",
-                "asrs r3, r3, #16",
-                "adds r4, r4, r2",
-                "adcs r0, r3",         // hi:lo += m1 2^16
-                "lsls r2, r1, #16",
-                "lsrs r1, r1, #16",
-                "adds r4, r4, r2",
-                "adcs r0, r1",         // hi:lo += m2 2^16
-                "lsrs r4, r4, #30",    // floor((lo + 2^30) / 2^31) = (lo / 2^30 + 1) / 2
-                "adds r4, #1",
-                "lsrs r4, r4, #1",
-                "lsls r0, r0, #1",
-                "adds r0, r0, r4",
-                inout("r0") a => t,
-                inout("r1") q => _,
-                out("r2") _,
-                out("r3") _,
-                out("r4") _,
-                options(pure, nomem, nostack),
-            );
-        }
-        t
-    }
-    #[cfg(not(all(target_arch = "arm", not(target_has_atomic = "32"))))]
-    high_mul_rust(a, q)
-}
-
-/// `floor((a q + 2^30) / 2^31)` for `q` in `[0, 2^31)`, from four 16 x 16-bit products and a
-/// 64-bit sum in two words (`adds`/`adcs`). With `a = ah 2^16 + al`, `q = qh 2^16 + ql`
-/// (`al`, `ql` in `[0, 2^16)`, `ah` in `[-2^15, 2^15)`, `qh` in `[0, 2^15)`):
+/// `floor((a q + 2^30) / 2^31)` for `q` in `[0, 2^31)`, the arithmetic of `group.rs`'s
+/// `asm!` (tested here on the host): the 64-bit product `a (2 q)` from four 16 x 16-bit
+/// products and a sum in two words (`adds`/`adcs`). With `a = ah 2^16 + al`,
+/// `2 q = Qh 2^16 + Ql` (`al`, `Ql`, `Qh` in `[0, 2^16)`, `ah` in `[-2^15, 2^15)`):
 ///
 /// ```text
-/// a q = ah qh 2^32 + (ah ql + al qh) 2^16 + al ql = hi 2^32 + lo    (lo in [0, 2^32))
-/// floor((a q + 2^30) / 2^31) = 2 hi + floor((lo + 2^30) / 2^31) = 2 hi + (floor(lo / 2^30) + 1) / 2
+/// a 2q = ah Qh 2^32 + (ah Ql + al Qh) 2^16 + al Ql = hi 2^32 + lo      (lo in [0, 2^32))
+/// floor((a q + 2^30) / 2^31) = floor((a 2q + 2^31) / 2^32) = hi + floor((lo + 2^31) / 2^32) = hi + (lo >> 31)
 /// ```
 ///
-/// `|ah qh| < 2^30`, `|ah ql| <= 2^31 - 2^15`, `al qh < 2^31`, `al ql < 2^32`: each fits its
-/// type, and `a q`, below `2^62` in magnitude, fits the two words `hi:lo`. The result is
-/// above `i32::MIN` (`a q > -2^62`).
-#[cfg_attr(
-    all(target_arch = "arm", not(target_has_atomic = "32")),
-    allow(dead_code)
-)]
+/// `|ah Qh| < 2^31`, `|ah Ql| < 2^31`, `al Qh < 2^32`, `al Ql < 2^32`: each fits its type,
+/// and `a 2q`, below `2^63` in magnitude, fits the two words `hi:lo`. The result is in
+/// `(i32::MIN, 2^31 - 1)` (`-2^62 < a q < 2^62 - 2^31`).
 #[inline(always)]
-fn high_mul_rust(a: i32, q: i32) -> i32 {
+fn high_mul(a: i32, q: i32) -> i32 {
     let (al, ah) = ((a & 0xffff).cast_unsigned(), a >> 16);
-    let (ql, qh) = ((q & 0xffff).cast_unsigned(), q >> 16);
+    let q2 = q.cast_unsigned() << 1;
+    let (ql, qh) = (q2 & 0xffff, q2 >> 16);
     let ll = al * ql;
-    let hh = ah * qh;
+    let hh = ah * qh.cast_signed();
     let m1 = ah * ql.cast_signed();
-    let m2 = al * qh.cast_unsigned();
+    let m2 = al * qh;
     let (lo, c1) = ll.overflowing_add(m1.cast_unsigned() << 16);
     let (lo, c2) = lo.overflowing_add(m2 << 16);
     let hi = hh
@@ -123,7 +78,7 @@ fn high_mul_rust(a: i32, q: i32) -> i32 {
         .wrapping_add((m2 >> 16).cast_signed())
         .wrapping_add(i32::from(c1))
         .wrapping_add(i32::from(c2));
-    (hi << 1).wrapping_add((((lo >> 30) + 1) >> 1).cast_signed())
+    hi.wrapping_add((lo >> 31).cast_signed())
 }
 
 /// Every case the straight line does not take: the portable path's function.

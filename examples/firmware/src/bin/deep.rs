@@ -13,6 +13,7 @@
 use core::hint::black_box;
 
 use ctensor::{Dense, Relu, seq_from_bytes_const};
+use ctensor_firmware::decode_autoencoder;
 use ctensor_firmware::generated::AE_OUTPUTS;
 use ctensor_firmware::shared::{AE_INPUTS, AE_SEED, Autoencoder, random_input};
 use ctensor_firmware::{BOARD, Out, exit, max_stack_used};
@@ -20,19 +21,10 @@ use ctensor_firmware::{BOARD, Out, exit, max_stack_used};
 /// The autoencoder, decoded at compile time: flash only, never copied to RAM. (About a
 /// million bytes to decode in `const`: longer than the compiler's default patience.)
 #[allow(long_running_const_eval)]
-static NET: Autoencoder = match seq_from_bytes_const!(
-    include_bytes!(concat!(env!("OUT_DIR"), "/autoencoder.bin")) => [
-        Dense<640, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 8>, Relu<8>,
-        Dense<8, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 128>, Relu<128>,
-        Dense<128, 640>,
-    ]
+static NET: Autoencoder = match decode_autoencoder!(
+    seq_from_bytes_const!(include_bytes!(concat!(env!("OUT_DIR"), "/autoencoder.bin"))),
+    Dense,
+    Relu
 ) {
     Ok(net) => net,
     Err(_) => panic!("autoencoder.bin is not the autoencoder's weights file"),

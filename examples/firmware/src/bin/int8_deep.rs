@@ -22,6 +22,7 @@ use core::hint::black_box;
 
 use ctensor::qseq_from_bytes_const;
 use ctensor::quant::{QDense, QRelu};
+use ctensor_firmware::decode_autoencoder;
 use ctensor_firmware::generated::AE_OUTPUTS;
 use ctensor_firmware::int8_generated::AE_I8_OUTPUTS;
 use ctensor_firmware::shared::{AE_INPUTS, AE_SEED, QAutoencoder, random_input};
@@ -37,19 +38,13 @@ const IMAGE_BOARD: &str = if cfg!(target_abi = "eabihf") {
 /// The int8 autoencoder, decoded and checked at compile time: flash only, never copied to
 /// RAM.
 #[allow(long_running_const_eval)]
-static NET: QAutoencoder = match qseq_from_bytes_const!(
-    include_bytes!(concat!(env!("OUT_DIR"), "/autoencoder-int8.bin")) => [
-        QDense<640, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 8>, QRelu<8>,
-        QDense<8, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 128>, QRelu<128>,
-        QDense<128, 640>,
-    ]
+static NET: QAutoencoder = match decode_autoencoder!(
+    qseq_from_bytes_const!(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/autoencoder-int8.bin"
+    ))),
+    QDense,
+    QRelu
 ) {
     Ok(net) => net,
     Err(_) => panic!("autoencoder-int8.bin is not the int8 autoencoder's weights file"),
