@@ -1,28 +1,106 @@
-//! The dot-product loops: four rows at a time ([`dot4`]) or one ([`dot1`]), `x` from the
-//! unpacked [`XBuf`], accumulators starting at the biases.
+//! The dot-product passes of `K` rows (1 to 4) as `asm!` text, shared by the groups of four
+//! rows ([`layer`](super::layer)) and the `O mod 4` last rows ([`tail`](super::tail)).
 //!
-//! One pass is 8 inputs: `LDM` of four words of `x` (`(x0, x2)`, `(x1, x3)`, `(x4, x6)`,
-//! `(x5, x7)`), then per row 8 weights (`LDRD`, or two `LDR`s when the rows are not
-//! word-aligned), split by `SXTB16` as `x` was, and four `SMLAD`s: 37 instructions per 32
-//! multiply-adds for four rows (41 with `LDR`s). Up to 16 passes are unrolled (no loop
-//! counter), longer rows loop over 8 passes at a time. An odd word of `x` (4 inputs) is one
-//! more half pass; the `I mod 4` last inputs are added in Rust.
+//! Registers: `x` from `r4` (the unpacked [`XBuf`](super::xbuf::XBuf)), row 0's weights at
+//! `r5` (row `j` at `r5 + j I`), accumulators `r8..r11` (row 0 to 3), `r0..r3`, `r6`, `r7`,
+//! `r12` scratch, `lr` the loop counter (only when [`Plan::loops`] is not 0).
+//!
+//! One full pass is 8 inputs: `LDM` of four words of `x` (`(x0, x2)`, `(x1, x3)`,
+//! `(x4, x6)`, `(x5, x7)`), then per row 8 weights (`LDRD`, or two `LDR`s when the rows are
+//! not word-aligned), split by `SXTB16` as `x` was, and four `SMLAD`s: 37 instructions per
+//! 32 multiply-adds for four rows (41 with `LDR`s). A half pass is 4 inputs. When `I mod 4`
+//! is `r != 0`, the last word of weights is read at bytes `I - 4 .. I` of each row (inside
+//! the row, `I >= 4`), against the buffer's last word, whose `4 - r` first inputs are 0: no
+//! input is left for Rust, and no byte outside the rows is read. Up to 16 full passes are
+//! unrolled, longer rows loop over 8 passes at a time. The last load of row 0 moves `r5` on
+//! to [`Plan`]'s end (the next group's row 0, or the end of row 0 for the last rows).
 
-use core::arch::asm;
-
-use super::xbuf::XBuf;
-
-/// `(unrolled passes before the loop, loop iterations of 8 passes)` for `I` inputs.
-pub(super) const fn passes(inputs: usize) -> (usize, usize) {
-    let p = inputs / 8;
-    if p <= 16 { (p, 0) } else { (p % 8, p / 8) }
+/// How the passes of a row of `I` inputs are laid out (the `asm!` constants).
+#[derive(Clone, Copy)]
+pub(super) struct Plan {
+    /// Loop iterations of 8 full passes (`lr` counts them; 0: no loop).
+    pub(super) loops: usize,
+    /// Full passes unrolled after the loop (not counting `last` and `tailpass`).
+    pub(super) rem: usize,
+    /// Row 0's pointer increment in one more full pass after those (0: no such pass).
+    pub(super) last: usize,
+    /// 1 if a full pass ends with the last, partial word (at `+r`, not `+4`).
+    pub(super) tailpass: usize,
+    /// Row 0's pointer increment in that pass.
+    pub(super) tailinc: usize,
+    /// 1 if a half pass (one whole word) ends the row.
+    pub(super) half: usize,
+    /// Row 0's pointer increment in that half pass (0: none).
+    pub(super) halfinc: usize,
+    /// 1 if a half pass of the last, partial word ends the row (at `r - 4`).
+    pub(super) halftail: usize,
+    /// `I mod 4`.
+    pub(super) r: usize,
+    /// Added to `r5` after the passes (when no load could carry it).
+    pub(super) add: usize,
 }
 
-/// One row of a pass: 8 weights (already loaded into `r12` and `r6`) times `r0..r3`.
-macro_rules! row8 {
-    ($load:expr, $acc:literal) => {
+/// The [`Plan`] of `inputs` inputs: `group`: `r5` moves on by four rows (to the next
+/// group), else it ends at most at the end of row 0; `ldrd`: row 0 is read by `LDRD`.
+pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
+    let words = inputs.div_ceil(4);
+    let r = inputs % 4;
+    let full = words / 2;
+    let odd = words % 2 == 1;
+    let tailpass = r != 0 && !odd;
+    let normal = full - tailpass as usize;
+    let (loops, mut rem) = if normal <= 16 {
+        (0, normal)
+    } else {
+        (normal / 8, normal % 8)
+    };
+    // Where `r5` is after the full passes (8 bytes each), and where it must end.
+    let at = 8 * full;
+    let end = if group { 4 * inputs } else { at };
+    let mut p = Plan {
+        loops,
+        rem,
+        last: 0,
+        tailpass: tailpass as usize,
+        tailinc: 8,
+        half: (odd && r == 0) as usize,
+        halfinc: 0,
+        halftail: (odd && r != 0) as usize,
+        r,
+        add: end - at,
+    };
+    if tailpass {
+        // The tail pass reads `4 + r` new bytes of row 0.
+        p.tailinc = if group { 8 + end - at } else { 4 + r };
+        if !group || p.tailinc <= 255 {
+            p.add = 0;
+        } else {
+            p.tailinc = 8;
+        }
+    } else if odd && r == 0 {
+        if end - at <= 255 {
+            p.halfinc = end - at;
+            p.add = 0;
+        }
+    } else if !odd && rem > 0 && group && 8 + end - at <= if ldrd { 1020 } else { 255 } {
+        rem -= 1;
+        p.rem = rem;
+        p.last = 8 + end - at;
+        p.add = 0;
+    }
+    p
+}
+
+/// Whether rows of `inputs` bytes are read by `LDRD` (the caller found them word-aligned:
+/// `aligned`): `I mod 4 = 0` and row 3's offset `3 I` encodable (at most 1020).
+pub(super) const fn use_ldrd(inputs: usize, aligned: bool) -> bool {
+    aligned && inputs.is_multiple_of(4) && 3 * inputs <= 1020
+}
+
+/// The multiply-adds of 8 weights in `r12` (4) and `r6` (4) with `x` in `r0..r3`.
+macro_rules! mac8 {
+    ($acc:literal) => {
         concat!(
-            $load,
             "sxtb16 r7, r12, ror #8\n",
             "sxtb16 r12, r12\n",
             "smlad ",
@@ -51,13 +129,10 @@ macro_rules! row8 {
     };
 }
 
-/// One row of a half pass: 4 weights at `[r5, $off]` times `r0, r1`.
-macro_rules! row4 {
-    ($off:literal, $acc:literal) => {
+/// The multiply-adds of 4 weights in `r12` with `x` in `r0, r1`.
+macro_rules! mac4 {
+    ($acc:literal) => {
         concat!(
-            "ldr r12, [r5",
-            $off,
-            "]\n",
             "sxtb16 r7, r12, ror #8\n",
             "sxtb16 r12, r12\n",
             "smlad ",
@@ -74,225 +149,169 @@ macro_rules! row4 {
     };
 }
 
-/// One pass of four rows (8 inputs): `$l0` loads row 0's weights (advancing `r5` by 8),
-/// `$l1..$l3` rows 1..3; accumulators r8..r11, `x` from `r4`.
-macro_rules! pass8 {
-    ($l0:expr, $l1:expr, $l2:expr, $l3:expr) => {
+/// Row `$j` (1 to 3) of a full pass, its second word at `+$s2`.
+macro_rules! row {
+    ($j:literal, $acc:literal, $s2:expr) => {
         concat!(
-            "ldm r4!, {{r0, r1, r2, r3}}\n",
-            row8!($l1, "r9"),
-            row8!($l2, "r10"),
-            row8!($l3, "r11"),
-            row8!($l0, "r8"),
+            ".if {ldrd}\n",
+            "ldrd r12, r6, [r5, #",
+            $j,
+            "*{i}]\n",
+            ".else\n",
+            "ldr r12, [r5, #",
+            $j,
+            "*{i}]\n",
+            "ldr r6, [r5, #",
+            $j,
+            "*{i}+",
+            $s2,
+            "]\n",
+            ".endif\n",
+            mac8!($acc),
         )
     };
 }
 
-/// The `asm!` of [`dot4`]: `$l1..$l3` load rows 1..3 of a pass, `$l0` row 0 (advancing
-/// `r5` by 8).
-macro_rules! dot4_asm {
-    ($l0:expr, $l1:expr, $l2:expr, $l3:expr, $xb:expr, $w:expr, $a:ident, $o:expr) => {{
-        let loops = const { passes(I).1 };
-        asm!(
-            "push {{r6, r7}}",
-            ".rept {rem}",
-            pass8!($l0, $l1, $l2, $l3),
-            ".endr",
-            ".if {loops}",
-            "2:",
-            ".rept 8",
-            pass8!($l0, $l1, $l2, $l3),
-            ".endr",
-            "subs lr, #1",
-            "bne 2b",
-            ".endif",
-            ".if {half}",
-            "ldrd r0, r1, [r4]",
-            row4!(", #{o1}", "r9"),
-            row4!(", #{o2}", "r10"),
-            row4!(", #{o3}", "r11"),
-            row4!("", "r8"),
-            ".endif",
-            "pop {{r6, r7}}",
-            rem = const passes(I).0,
-            loops = const passes(I).1,
-            half = const (I / 4) % 2,
-            o1 = const $o * I,
-            o2 = const $o * 2 * I,
-            o3 = const $o * 3 * I,
-            // Every operand in a named register: r6 and r7, used inside, are then not
-            // allocated to any (the allocator may otherwise pick r6).
-            inout("r4") $xb.as_ptr() => _,
-            inout("r5") $w => _,
-            inout("lr") loops => _,
-            out("r12") _,
-            inout("r8") $a[0],
-            inout("r9") $a[1],
-            inout("r10") $a[2],
-            inout("r11") $a[3],
-            out("r0") _,
-            out("r1") _,
-            out("r2") _,
-            out("r3") _,
-            options(readonly),
-        );
-    }};
+/// A full pass of `{$p k}` rows: row 0 last, its pointer moved on by `$inc`.
+macro_rules! pass {
+    ($p:literal, $s2:expr, $inc:expr) => {
+        concat!(
+            "ldm r4!, {{r0, r1, r2, r3}}\n",
+            ".if {",
+            $p,
+            "k} >= 2\n",
+            row!("1", "r9", $s2),
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 3\n",
+            row!("2", "r10", $s2),
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 4\n",
+            row!("3", "r11", $s2),
+            ".endif\n",
+            ".if {ldrd}\n",
+            "ldrd r12, r6, [r5], #",
+            $inc,
+            "\n",
+            ".else\n",
+            "ldr r6, [r5, #",
+            $s2,
+            "]\n",
+            "ldr r12, [r5], #",
+            $inc,
+            "\n",
+            ".endif\n",
+            mac8!("r8"),
+        )
+    };
 }
 
-/// `bias[k] + sum_i g[k][i] x[i]` for the four rows `g` (wrapping).
-///
-/// `LDRD`: the rows are word-aligned and `3 I <= 1020` (the caller checks; else
-/// `LDRD = false`, two `LDR`s). Callers check [`fits`](super::fits).
-#[inline]
-pub(super) fn dot4<const I: usize, const LDRD: bool>(
-    xb: &XBuf<I>,
-    x: &[i8; I],
-    g: &[[i8; I]; 4],
-    bias: &[i32; 4],
-) -> [i32; 4] {
-    let mut a = *bias;
-    let w = g.as_ptr().cast::<i8>();
-    if I >= 4 {
-        // Never taken with offsets that do not encode (`fits`, and the caller's `LDRD`
-        // check); 0 keeps the other variant assembling.
-        let ldrd_ok = const { I.is_multiple_of(4) && 3 * I <= 1020 };
-        // SAFETY: `xp` walks the first `4 (I / 4)` halfwords of `xb` (written by
-        // `XBuf::new`): `I / 8` passes of 16 bytes by `LDM` and, if `I / 4` is odd, 8 more by
-        // `LDRD` (word-aligned: `XBuf` is). `wp` walks row 0 of `g`, 8 bytes per pass (4 in
-        // the half pass), and each load reads 4 or 8 bytes at `wp + k I` (row `k` of the
-        // contiguous `[[i8; I]; 4]`, k in 0..4) within the first `4 (I / 4) <= I` bytes of
-        // the row: every byte read is an element of `g`. `LDRD` is used only on word-aligned
-        // rows (`I mod 4 = 0`, `g` word-aligned: the caller's check); unaligned `LDR` is
-        // architectural on ARMv7E-M. The pointers end at most one past the end of the
-        // buffer and of row 0 (inside `g`). No memory is written; r6 and r7 (which cannot be
-        // operands) are pushed and popped, 8 bytes of stack. `SMLAD` may set the sticky `Q`
-        // flag (an intermediate overflow; the wrapped sum is still exact), which only makes
-        // the output stage take its exact fallback.
-        unsafe {
-            if LDRD && ldrd_ok {
-                dot4_asm!(
-                    "ldrd r12, r6, [r5], #8\n",
-                    "ldrd r12, r6, [r5, #{o1}]\n",
-                    "ldrd r12, r6, [r5, #{o2}]\n",
-                    "ldrd r12, r6, [r5, #{o3}]\n",
-                    xb,
-                    w,
-                    a,
-                    ((I.is_multiple_of(4) && 3 * I <= 1020) as usize)
-                );
-            } else {
-                dot4_asm!(
-                    "ldr r6, [r5, #4]\nldr r12, [r5], #8\n",
-                    "ldr r12, [r5, #{o1}]\nldr r6, [r5, #{o1}+4]\n",
-                    "ldr r12, [r5, #{o2}]\nldr r6, [r5, #{o2}+4]\n",
-                    "ldr r12, [r5, #{o3}]\nldr r6, [r5, #{o3}+4]\n",
-                    xb,
-                    w,
-                    a,
-                    (super::fits(I) as usize)
-                );
-            }
-        }
-    }
-    let [g0, g1, g2, g3] = g;
-    for i in 4 * (I / 4)..I {
-        // `i < I`: no bounds check.
-        let xi = i32::from(x[i]);
-        a[0] = a[0].wrapping_add(xi * i32::from(g0[i]));
-        a[1] = a[1].wrapping_add(xi * i32::from(g1[i]));
-        a[2] = a[2].wrapping_add(xi * i32::from(g2[i]));
-        a[3] = a[3].wrapping_add(xi * i32::from(g3[i]));
-    }
-    a
+/// A half pass of `{$p k}` rows, one word at `r5 + j I + $h`; row 0's load is `$load0`.
+macro_rules! half {
+    ($p:literal, $h:expr, $load0:expr) => {
+        concat!(
+            "ldrd r0, r1, [r4]\n",
+            ".if {",
+            $p,
+            "k} >= 2\n",
+            "ldr r12, [r5, #{i}+",
+            $h,
+            "]\n",
+            mac4!("r9"),
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 3\n",
+            "ldr r12, [r5, #2*{i}+",
+            $h,
+            "]\n",
+            mac4!("r10"),
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 4\n",
+            "ldr r12, [r5, #3*{i}+",
+            $h,
+            "]\n",
+            mac4!("r11"),
+            ".endif\n",
+            $load0,
+            mac4!("r8"),
+        )
+    };
 }
 
-/// `bias + sum_i w[i] x[i]` for one row (wrapping); `aligned`: `w` is word-aligned and
-/// `I mod 4 = 0` (`LDRD`).
-#[inline]
-pub(super) fn dot1<const I: usize>(
-    xb: &XBuf<I>,
-    x: &[i8; I],
-    w: &[i8; I],
-    bias: i32,
-    aligned: bool,
-) -> i32 {
-    let mut acc = bias;
-    let loops = const { passes(I).1 };
-    macro_rules! dot1_asm {
-        ($load:expr) => {
-            asm!(
-                ".rept {rem}",
-                "ldm {xp}!, {{r0, r1, r2, r3}}",
-                $load,
-                "sxtb16 {u}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {acc}, r0, {t}, {acc}",
-                "smlad {acc}, r1, {u}, {acc}",
-                "sxtb16 {u}, {v}, ror #8",
-                "sxtb16 {v}, {v}",
-                "smlad {acc}, r2, {v}, {acc}",
-                "smlad {acc}, r3, {u}, {acc}",
-                ".endr",
-                ".if {loops}",
-                "2:",
-                ".rept 8",
-                "ldm {xp}!, {{r0, r1, r2, r3}}",
-                $load,
-                "sxtb16 {u}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {acc}, r0, {t}, {acc}",
-                "smlad {acc}, r1, {u}, {acc}",
-                "sxtb16 {u}, {v}, ror #8",
-                "sxtb16 {v}, {v}",
-                "smlad {acc}, r2, {v}, {acc}",
-                "smlad {acc}, r3, {u}, {acc}",
-                ".endr",
-                "subs {n}, #1",
-                "bne 2b",
-                ".endif",
-                ".if {half}",
-                "ldrd r0, r1, [{xp}]",
-                "ldr {t}, [{wp}]",
-                "sxtb16 {u}, {t}, ror #8",
-                "sxtb16 {t}, {t}",
-                "smlad {acc}, r0, {t}, {acc}",
-                "smlad {acc}, r1, {u}, {acc}",
-                ".endif",
-                xp = inout(reg) xb.as_ptr() => _,
-                wp = inout(reg) w.as_ptr() => _,
-                n = inout(reg) loops => _,
-                t = out(reg) _,
-                u = out(reg) _,
-                v = out(reg) _,
-                acc = inout(reg) acc,
-                out("r0") _,
-                out("r1") _,
-                out("r2") _,
-                out("r3") _,
-                rem = const passes(I).0,
-                loops = const passes(I).1,
-                half = const (I / 4) % 2,
-                options(readonly, nostack),
-            )
-        };
-    }
-    if I >= 4 {
-        // SAFETY: as in `dot4`, for the one row `w`: `xp` walks the written words of `xb`
-        // (word-aligned), `wp` walks `w[0..4 (I / 4)]`, 8 bytes per pass and 4 in the half
-        // pass; `LDRD` only if `w` is word-aligned (the caller's `aligned`), else unaligned
-        // `LDR`s (architectural on ARMv7E-M). No memory is written, the stack is not
-        // touched; `Q` may be set, as in `dot4`.
-        unsafe {
-            if aligned {
-                dot1_asm!("ldrd {t}, {v}, [{wp}], #8");
-            } else {
-                dot1_asm!("ldr {v}, [{wp}, #4]\nldr {t}, [{wp}], #8");
-            }
-        }
-    }
-    for i in 4 * (I / 4)..I {
-        // `i < I`: no bounds check.
-        acc = acc.wrapping_add(i32::from(x[i]) * i32::from(w[i]));
-    }
-    acc
+/// Every pass of a row (see [`Plan`]) for `{$p k}` rows; the `asm!` passes `i`, `ldrd`, and
+/// `$p` followed by `k` and the plan's field names (`gk`, `gloops`, ...).
+macro_rules! passes {
+    ($p:literal) => {
+        concat!(
+            ".if {",
+            $p,
+            "loops}\n",
+            "movw lr, #{",
+            $p,
+            "loops}\n",
+            "2:\n",
+            ".rept 8\n",
+            pass!($p, "4", "8"),
+            ".endr\n",
+            "subs lr, lr, #1\n",
+            "bne 2b\n",
+            ".endif\n",
+            ".rept {",
+            $p,
+            "rem}\n",
+            pass!($p, "4", "8"),
+            ".endr\n",
+            ".if {",
+            $p,
+            "last}\n",
+            pass!($p, "4", concat!("{", $p, "last}")),
+            ".endif\n",
+            ".if {",
+            $p,
+            "tailpass}\n",
+            pass!($p, concat!("{", $p, "r}"), concat!("{", $p, "tailinc}")),
+            ".endif\n",
+            ".if {",
+            $p,
+            "half}\n",
+            half!(
+                $p,
+                "0",
+                concat!(
+                    ".if {",
+                    $p,
+                    "halfinc}\n",
+                    "ldr r12, [r5], #{",
+                    $p,
+                    "halfinc}\n",
+                    ".else\n",
+                    "ldr r12, [r5]\n",
+                    ".endif\n"
+                )
+            ),
+            ".endif\n",
+            ".if {",
+            $p,
+            "halftail}\n",
+            half!(
+                $p,
+                concat!("({", $p, "r}-4)"),
+                concat!("ldr r12, [r5, #({", $p, "r}-4)]\n")
+            ),
+            ".endif\n",
+            ".if {",
+            $p,
+            "add}\n",
+            "add r5, r5, #{",
+            $p,
+            "add}\n",
+            ".endif\n",
+        )
+    };
 }

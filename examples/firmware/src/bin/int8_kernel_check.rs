@@ -10,9 +10,11 @@
 //! to 31 (`e = 0`, `M >= 1` and invalid fields included), zero points and both clamps (ReLU
 //! or not, upper bound 127 or 100). Then `dense_row` (`check_row`) on word-aligned and
 //! misaligned weight rows and widths that take every Cortex-M4 path (`LDRD`/`LDR`, half
-//! passes, loops, the fast output stage and its fallback), `dense_row` where rounding ties
-//! are common and at the `i32` ends (`check_ties`: the Cortex-M0's rounding order, every
-//! group size), and `kernels::int8::relu` (`check_relu`) for every remainder. Exits with status 0 only if all agree.
+//! passes, a partial last word, loops, groups of four and the 1 to 3 last rows, the fast
+//! output stage and its fallback, for a whole layer or a group between fast ones, ReLU or
+//! not), `dense_row` where rounding ties are common and at the `i32` ends (`check_ties`:
+//! the Cortex-M0's rounding order, every group size), and `kernels::int8::relu`
+//! (`check_relu`) for every remainder. Exits with status 0 only if all agree.
 #![no_std]
 #![no_main]
 
@@ -259,6 +261,11 @@ fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
             let k = rng.next_u32() as usize;
             *b = BIASES[k % nb].wrapping_add((k >> 16) as i32 - (1 << 15));
             *q = MULTIPLIERS[(k >> 8).wrapping_add(o) % nm];
+            if trial % 4 == 2 && o % 8 == 5 {
+                // One channel in eight with `M >= 1`: its group (or the last rows) takes the
+                // fallback, the groups around it the `asm!` (re-entered after a fallback).
+                *q = MULTIPLIERS[6];
+            }
             if trial % 4 == 0 && o % 5 != 4 {
                 // Outputs mostly inside [-128, 127] (so that a rounding error shows): a
                 // random Q31 multiplier, shifts around -(7 + log2(I) / 2), small biases.
@@ -270,7 +277,8 @@ fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
                 };
             }
         }
-        let zp = rng.next_i8();
+        // Trial 4: a ReLU whose zero point is -128 (the clamp `[-128, 127]`).
+        let zp = if trial == 4 { i8::MIN } else { rng.next_i8() };
         let (min, max) = match trial % 3 {
             0 => (i8::MIN, i8::MAX),
             1 => (zp, i8::MAX),
@@ -426,8 +434,11 @@ fn main() -> ! {
         (67, 3)
     );
     // `dense_row` on word-aligned and misaligned rows (the Cortex-M4's `LDRD` and `LDR`
-    // paths): I and O from 1 to 17, primes, rows longer than 16 passes (a loop), and rows
-    // too wide for `LDRD` offsets.
+    // paths): I and O from 1 to 17 (every `O mod 4`: the last 1 to 3 rows of the Cortex-M4's
+    // `tail`; every `I mod 4` and `ceil(I / 4)` odd or even: its last partial word in a full
+    // or a half pass), primes, rows longer than 16 passes (a loop, with a partial last word:
+    // 137, 255, 347), row 0's pointer moved on by a separate `ADD` (100, 128 unaligned, 130,
+    // 255) or by its last load, and rows too wide for `LDRD` offsets.
     bad += check_row::<1, 17>(&mut rng);
     bad += check_row::<2, 16>(&mut rng);
     bad += check_row::<3, 15>(&mut rng);
@@ -448,9 +459,15 @@ fn main() -> ! {
     bad += check_row::<29, 7>(&mut rng);
     bad += check_row::<61, 5>(&mut rng);
     bad += check_row::<64, 10>(&mut rng);
+    bad += check_row::<100, 6>(&mut rng);
+    bad += check_row::<128, 5>(&mut rng);
+    bad += check_row::<130, 9>(&mut rng);
+    bad += check_row::<137, 6>(&mut rng);
     bad += check_row::<140, 6>(&mut rng);
     bad += check_row::<156, 5>(&mut rng);
+    bad += check_row::<255, 11>(&mut rng);
     bad += check_row::<347, 5>(&mut rng);
+    bad += check_row::<347, 7>(&mut rng);
     bad += check_row::<400, 7>(&mut rng);
     // Rounding ties and the `i32` ends at shift -1: every group size (1 to 4 rows, and
     // groups of 4 followed by 1, 2 or 3) and input remainder.
