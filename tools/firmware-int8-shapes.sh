@@ -110,19 +110,36 @@ for key in "$M4F,1.5" "$M0,100"; do
     || fail "f32 Mlp<61, 29, 3> on ${BOARD[$target]}: $(q8per "$n" 1856) instructions per MAC > $limit"
 done
 echo "f32 Mlp<61, 29, 3>: within the targets on both boards"
-# The issue-11 targets (int8: <= 1.5 instructions per multiply-add on the M4, <= 5 on the M0)
-# for every shape of this table: reported, not enforced here (open: the small shapes' fixed
-# cost per layer and per output, and the M4's weight unpacking; see README "int8").
-q8miss() { # board limit insns macs name
-  if awk -v n="$3" -v m="$4" -v l="$2" 'BEGIN { exit !(n / m > l) }'; then
+# The issue-11 targets (int8: <= 1.5 instructions per multiply-add on the M4, <= 5 on the
+# M0) for every shape of this table: enforced where met (above the target fails); where not
+# met yet (open: each layer's and each output's fixed cost over few multiply-adds, and the
+# M4's unaligned rows of 61 inputs; see README "int8") reported loudly and held to a
+# regression limit (instructions per MAC x 100, about 5 % above the count of 2026-12-05).
+declare -A Q8_LIMIT=(
+  [$M4F,12_6_3]=420 [$M4F,10_8_1]=450 [$M4F,20_20_3]=230 [$M4F,30_16_1]=220
+  [$M4F,64_32_10]=150 [$M4F,61_29_3]=180 [$M4F,deep]=150
+  [$M0,12_6_3]=1000 [$M0,10_8_1]=1020 [$M0,20_20_3]=650 [$M0,30_16_1]=570
+  [$M0,64_32_10]=500 [$M0,61_29_3]=500 [$AN385,deep]=500
+)
+q8ok=true
+q8check() { # board key target insns macs name
+  local limit=${Q8_LIMIT[$1,$2]}
+  case "$4" in '' | *[!0-9]*) fail "int8 $6 on ${BOARD[$1]}: no instruction count" ;; esac
+  if [ $(($4 * 100)) -gt $((limit * $5)) ]; then
+    printf 'firmware: int8 %s on %s: %s instructions per MAC > %s\n' "$6" "${BOARD[$1]}" \
+      "$(q8per "$4" "$5")" "$(q8per "$limit" 100)" >&2
+    q8ok=false
+  elif [ $(($4 * 100)) -gt $(($3 * $5)) ]; then
     printf 'firmware: TARGET NOT MET (open): int8 %s on %s: %s instructions per MAC > %s\n' \
-      "$5" "${BOARD[$1]}" "$(q8per "$3" "$4")" "$2" >&2
+      "$6" "${BOARD[$1]}" "$(q8per "$4" "$5")" "$(q8per "$3" 100)" >&2
   fi
 }
 for shape in "${Q8_SHAPES[@]}"; do
   IFS=_ read -r d h k <<<"$shape"
-  q8miss "$M4F" 1.5 "${Q8_INSNS[$M4F,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
-  q8miss "$M0" 5 "${Q8_INSNS[$M0,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
+  q8check "$M4F" "$shape" 150 "${Q8_INSNS[$M4F,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
+  q8check "$M0" "$shape" 500 "${Q8_INSNS[$M0,$shape]}" $((d * h + h * k)) "Mlp<$d, $h, $k>"
 done
-q8miss "$M4F" 1.5 "${Q8_INSNS[$M4F,deep]}" "$DEEP_MACS" autoencoder
-q8miss "$AN385" 5 "${Q8_INSNS[$AN385,deep]}" "$DEEP_MACS" autoencoder
+q8check "$M4F" deep 150 "${Q8_INSNS[$M4F,deep]}" "$DEEP_MACS" autoencoder
+q8check "$AN385" deep 500 "${Q8_INSNS[$AN385,deep]}" "$DEEP_MACS" autoencoder
+$q8ok || fail "int8 instructions per multiply-add (targets met must stay met; open ones within their limits)"
+echo "int8 per shape: every met target held, every open one within its regression limit"

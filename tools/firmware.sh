@@ -29,7 +29,9 @@
 #   inference call / its multiply-adds) <= 1.5 on the M4F (<= 2.0 below 500 multiply-adds)
 #   and <= 100 on the M0 for every shape (random weights and inputs included); <= 6 KiB of
 #   .text on the M4F, <= 512 B of stack for the cost image, no heap; int8 inference (its own
-#   block at the end): <= 5 instructions per multiply-add on the M0 for every int8 shape.
+#   block at the end): <= 1.5 instructions per multiply-add on the M4F and <= 5 on the M0
+#   where met (64-32-10, the 640 x 128 layer, the autoencoder; 61-29-3 on the M0), the other
+#   int8 shapes reported as open and held to a regression limit each.
 #
 # Installs what is missing, idempotently (needs root or sudo for apt): the two rustup targets,
 # qemu-system-arm (apt, --no-install-recommends), gcc (for the QEMU plugin), and LLVM's
@@ -386,24 +388,23 @@ i8row "int8 model in flash (B, file)" "$(stat -c %s "$FW/models/digits-64-32-10-
 i8row "f32 image (cost): .text / .rodata (B)" "$(f32_of TEXT "$M4F") / $(f32_of RODATA "$M4F")" "$(f32_of TEXT "$M0") / $(f32_of RODATA "$M0")" ""
 i8row "int8 image (int8_cost): .text / .rodata (B)" "${I8_TEXT[$M4F]} / ${I8_RODATA[$M4F]}" "${I8_TEXT[$M0]} / ${I8_RODATA[$M0]}" ""
 i8row "max stack (B): f32 / int8" "$(f32_of STACK "$M4F") / ${I8_STACK[$M4F]}" "$(f32_of STACK "$M0") / ${I8_STACK[$M0]}" ""
-# The M4F int8 target (issue 11): <= 1.5 instructions per multiply-add for every shape. Met
-# for QDense<640, 128> (a shape above 1.5 fails); not met yet for Mlp<64, 32, 10> and
-# QDense<61, 29> (open: the per-output stage and the per-group overhead): said loudly, and a
-# regression past the second limit fails.
+# The M4F int8 target (issue 11): <= 1.5 instructions per multiply-add. Met for
+# Mlp<64, 32, 10> and QDense<640, 128>: above 1.5 fails. Not met for QDense<61, 29> (rows of
+# 61 bytes are not word-aligned: two LDRs per row and pass instead of one LDRD): said
+# loudly, and a regression past its limit fails.
 i8ok=true
-i8_target() { # name insns macs regression-limit (per MAC x 100)
-  if [ $(($2 * 100)) -gt $((150 * $3)) ]; then
+i8_target() { # name insns macs limit (per MAC x 100) [open]
+  if [ $(($2 * 100)) -gt $(($4 * $3)) ]; then
+    printf 'firmware: int8 M4F %s: %s instructions per MAC > %s\n' "$1" \
+      "$(per "$2" "$3")" "$(per "$4" 100)" >&2
+    i8ok=false
+  elif [ -n "${5:-}" ] && [ $(($2 * 100)) -gt $((150 * $3)) ]; then
     printf 'firmware: TARGET NOT MET (known, open): int8 M4F %s: %s instructions per MAC > 1.50\n' \
       "$1" "$(per "$2" "$3")" >&2
   fi
-  if [ $(($2 * 100)) -gt $(($4 * $3)) ]; then
-    printf 'firmware: regression: int8 M4F %s: %s instructions per MAC > %s\n' "$1" \
-      "$(per "$2" "$3")" "$(per "$4" 100)" >&2
-    i8ok=false
-  fi
 }
-i8_target "Mlp<64, 32, 10>" "${I8_INSNS[$M4F]}" "$INT8_MACS" 170
-i8_target "QDense<61, 29>" "${I8_ODD[$M4F]}" 1769 190
+i8_target "Mlp<64, 32, 10>" "${I8_INSNS[$M4F]}" "$INT8_MACS" 150
+i8_target "QDense<61, 29>" "${I8_ODD[$M4F]}" 1769 180 open
 i8_target "QDense<640, 128>" "${I8_WIDE[$M4F]}" 81920 150
 $i8ok || fail "int8 M4F instructions per multiply-add"
 # The Cortex-M0 int8 target (issue 11): at most 5 instructions per multiply-add (one call /
