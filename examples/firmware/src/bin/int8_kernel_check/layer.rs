@@ -12,12 +12,7 @@ use super::{Lcg, mismatches, multiplier};
 pub(super) fn check_stage<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
     let mut bad = 0;
     for t in 0..6_u32 {
-        let mut w = [[0_i8; I]; O];
-        for row in &mut w {
-            for v in row.iter_mut() {
-                *v = rng.next_i8();
-            }
-        }
+        let w: [[i8; I]; O] = rng.rows(|v| v);
         let mut bias = [0_i32; O];
         let mut m = [QuantizedMultiplier::default(); O];
         for (o, (b, m)) in bias.iter_mut().zip(&mut m).enumerate() {
@@ -65,12 +60,7 @@ pub(super) fn check<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
         Err(_) => return 1,
     };
     for trial in 0..4 {
-        let mut w = [[0_i8; I]; O];
-        for row in &mut w {
-            for v in row.iter_mut() {
-                *v = rng.next_i8().max(-127);
-            }
-        }
+        let w: [[i8; I]; O] = rng.rows(|v| v.max(-127));
         let mut bias = [0_i32; O];
         for b in &mut bias {
             *b = i32::from(rng.next_i8()) * 37;

@@ -40,6 +40,11 @@ impl Lcg {
     fn next_i8(&mut self) -> i8 {
         (self.next_u32() >> 24) as u8 as i8
     }
+
+    /// `O` rows of `I` values, each `f` of a random `i8`.
+    fn rows<const I: usize, const O: usize>(&mut self, f: impl Fn(i8) -> i8) -> [[i8; I]; O] {
+        core::array::from_fn(|_| core::array::from_fn(|_| f(self.next_i8())))
+    }
 }
 
 /// A multiplier for trial `t` of channel `o`: every shift from -33 to 31 over the trials

@@ -140,12 +140,7 @@ pub(super) fn check_row<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
 pub(super) fn check_ties<const I: usize, const O: usize>(rng: &mut Lcg) -> u32 {
     let mut bad = 0;
     for t in 0..8_u32 {
-        let mut w = [[0_i8; I]; O];
-        for row in &mut w {
-            for v in row.iter_mut() {
-                *v = (rng.next_i8() >> 5).max(-3);
-            }
-        }
+        let w: [[i8; I]; O] = rng.rows(|v| (v >> 5).max(-3));
         let mut bias = [0_i32; O];
         let mut m = [QuantizedMultiplier::default(); O];
         for (o, (b, m)) in bias.iter_mut().zip(&mut m).enumerate() {
