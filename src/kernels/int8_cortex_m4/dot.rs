@@ -97,54 +97,29 @@ pub(super) const fn use_ldrd(inputs: usize, aligned: bool) -> bool {
     aligned && inputs.is_multiple_of(4) && 3 * inputs <= 1020
 }
 
-/// The multiply-adds of 8 weights in `r12` (4) and `r6` (4) with `x` in `r0..r3`.
-macro_rules! mac8 {
+/// The multiply-adds of the 4 weights in `$w` with `x` in `$xa` (inputs 0, 2) and `$xb`
+/// (inputs 1, 3); `r7` is scratch, `$w` is overwritten.
+#[rustfmt::skip]
+macro_rules! mac4 {
     ($acc:literal) => {
+        mac4!($acc, "r12", "r0", "r1")
+    };
+    ($acc:literal, $w:literal, $xa:literal, $xb:literal) => {
         concat!(
-            "sxtb16 r7, r12, ror #8\n",
-            "sxtb16 r12, r12\n",
-            "smlad ",
-            $acc,
-            ", r0, r12, ",
-            $acc,
-            "\n",
-            "smlad ",
-            $acc,
-            ", r1, r7, ",
-            $acc,
-            "\n",
-            "sxtb16 r7, r6, ror #8\n",
-            "sxtb16 r6, r6\n",
-            "smlad ",
-            $acc,
-            ", r2, r6, ",
-            $acc,
-            "\n",
-            "smlad ",
-            $acc,
-            ", r3, r7, ",
-            $acc,
-            "\n",
+            "sxtb16 r7, ", $w, ", ror #8\n",
+            "sxtb16 ", $w, ", ", $w, "\n",
+            "smlad ", $acc, ", ", $xa, ", ", $w, ", ", $acc, "\n",
+            "smlad ", $acc, ", ", $xb, ", r7, ", $acc, "\n",
         )
     };
 }
 
-/// The multiply-adds of 4 weights in `r12` with `x` in `r0, r1`.
-macro_rules! mac4 {
+/// The multiply-adds of 8 weights in `r12` (4) and `r6` (4) with `x` in `r0..r3`.
+macro_rules! mac8 {
     ($acc:literal) => {
         concat!(
-            "sxtb16 r7, r12, ror #8\n",
-            "sxtb16 r12, r12\n",
-            "smlad ",
-            $acc,
-            ", r0, r12, ",
-            $acc,
-            "\n",
-            "smlad ",
-            $acc,
-            ", r1, r7, ",
-            $acc,
-            "\n",
+            mac4!($acc, "r12", "r0", "r1"),
+            mac4!($acc, "r6", "r2", "r3")
         )
     };
 }
