@@ -245,6 +245,18 @@ pub const fn random_input<const D: usize>(seed: u64, n: usize) -> [f32; D] {
     x
 }
 
+/// The [`SHAPE_INPUTS`] inputs of a shape of the cost table: [`random_input`] `0..SHAPE_INPUTS`.
+#[must_use]
+pub const fn random_inputs<const D: usize>(seed: u64) -> [[f32; D]; SHAPE_INPUTS] {
+    let mut x = [[0.0; D]; SHAPE_INPUTS];
+    let mut n = 0;
+    while n < SHAPE_INPUTS {
+        x[n] = random_input(seed, n);
+        n += 1;
+    }
+    x
+}
+
 /// The seed of the random network `Mlp<D, H, K>` of the cost table.
 #[must_use]
 pub const fn shape_seed(d: usize, h: usize, k: usize) -> u64 {

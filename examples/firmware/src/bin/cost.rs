@@ -16,7 +16,7 @@ use core::hint::black_box;
 
 use ctensor::{Label, Mlp};
 use ctensor_firmware::generated::{self, DIGITS, SMALL_PREDICTIONS};
-use ctensor_firmware::shared::{SHAPE_INPUTS, random_input, random_net, shape_seed};
+use ctensor_firmware::shared::{SHAPE_INPUTS, random_inputs, random_net, shape_seed};
 use ctensor_firmware::{BOARD, Out, cost_shapes, exit, max_stack_used, shared};
 
 type Net = Mlp<64, 32, 10>;
@@ -67,15 +67,7 @@ fn main() -> ! {
         ($d:literal, $h:literal, $k:literal, $name:ident) => {
             ok &= {
                 static NET: Mlp<$d, $h, $k> = random_net(shape_seed($d, $h, $k));
-                static INPUTS: [[f32; $d]; SHAPE_INPUTS] = {
-                    let mut x = [[0.0; $d]; SHAPE_INPUTS];
-                    let mut n = 0;
-                    while n < SHAPE_INPUTS {
-                        x[n] = random_input(shape_seed($d, $h, $k), n);
-                        n += 1;
-                    }
-                    x
-                };
+                static INPUTS: [[f32; $d]; SHAPE_INPUTS] = random_inputs(shape_seed($d, $h, $k));
                 // One symbol per shape for the instruction counter.
                 #[unsafe(export_name = concat!("infer_", $d, "_", $h, "_", $k))]
                 #[inline(never)]

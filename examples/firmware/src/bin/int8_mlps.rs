@@ -16,7 +16,7 @@ use core::hint::black_box;
 
 use ctensor::quant::{QDense, QRelu, QSeq};
 use ctensor::{Mlp, qseq_from_bytes_const};
-use ctensor_firmware::shared::{SHAPE_INPUTS, random_input, random_net, shape_seed};
+use ctensor_firmware::shared::{SHAPE_INPUTS, random_inputs, random_net, shape_seed};
 use ctensor_firmware::{BOARD, Out, cost_shapes, exit, int8_generated, max_stack_used};
 
 #[cortex_m_rt::entry]
@@ -45,15 +45,7 @@ fn main() -> ! {
                         ".bin is not its network's file"
                     )),
                 };
-                static INPUTS: [[f32; $d]; SHAPE_INPUTS] = {
-                    let mut x = [[0.0; $d]; SHAPE_INPUTS];
-                    let mut n = 0;
-                    while n < SHAPE_INPUTS {
-                        x[n] = random_input(shape_seed($d, $h, $k), n);
-                        n += 1;
-                    }
-                    x
-                };
+                static INPUTS: [[f32; $d]; SHAPE_INPUTS] = random_inputs(shape_seed($d, $h, $k));
                 // One symbol per shape for the instruction counter.
                 #[unsafe(export_name = concat!("infer_i8_", $d, "_", $h, "_", $k))]
                 #[inline(never)]
@@ -105,15 +97,7 @@ fn main() -> ! {
         fn measured(net: &Mlp<61, 29, 3>, x: &[f32; 61]) -> [f32; 3] {
             net.logits(x)
         }
-        static INPUTS: [[f32; 61]; SHAPE_INPUTS] = {
-            let mut x = [[0.0; 61]; SHAPE_INPUTS];
-            let mut n = 0;
-            while n < SHAPE_INPUTS {
-                x[n] = random_input(shape_seed(61, 29, 3), n);
-                n += 1;
-            }
-            x
-        };
+        static INPUTS: [[f32; 61]; SHAPE_INPUTS] = random_inputs(shape_seed(61, 29, 3));
         let mut same = 0usize;
         for (x, host) in INPUTS.iter().zip(&int8_generated::F32_SHAPE_61_29_3) {
             let logits = measured(black_box(&NET), black_box(x));
