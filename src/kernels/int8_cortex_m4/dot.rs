@@ -9,9 +9,12 @@
 //! `(x4, x6)`, `(x5, x7)`), then per row 8 weights (`LDRD`, or two `LDR`s when the rows are
 //! not word-aligned), split by `SXTB16` as `x` was, and four `SMLAD`s: 37 instructions per
 //! 32 multiply-adds for four rows (41 with `LDR`s). A half pass is 4 inputs. When `I mod 4`
-//! is `r != 0`, the last word of weights is read at bytes `I - 4 .. I` of each row (inside
+//! is 2 or 3, the last word of weights is read at bytes `I - 4 .. I` of each row (inside
 //! the row, `I >= 4`), against the buffer's last word, whose `4 - r` first inputs are 0: no
-//! input is left for Rust, and no byte outside the rows is read. Up to 16 full passes are
+//! input is left for Rust, and no byte outside the rows is read. When it is 1, the last
+//! weight of each row is one `LDRSB` and one `SMLABT` with the buffer's last input (the top
+//! half of its last word): 2 instructions a row where a pass of a last word took 5 (`byte`
+//! in [`Plan`]). Up to 16 full passes are
 //! unrolled, longer rows loop over 8 passes at a time. The last load of row 0 moves `r5` on
 //! to [`Plan`]'s end (the next group's row 0, or the end of row 0 for the last rows).
 
@@ -34,6 +37,12 @@ pub(super) struct Plan {
     pub(super) halfinc: usize,
     /// 1 if a half pass of the last, partial word ends the row (at `r - 4`).
     pub(super) halftail: usize,
+    /// 1 if the row ends with one byte (`I mod 4 = 1`), multiplied alone.
+    pub(super) byte: usize,
+    /// Row 0's pointer increment at that byte (0: none).
+    pub(super) byteinc: usize,
+    /// Where the buffer's last word is from `r4` at that byte.
+    pub(super) bytex: usize,
     /// `I mod 4`.
     pub(super) r: usize,
     /// Added to `r5` after the passes (when no load could carry it).
@@ -43,8 +52,11 @@ pub(super) struct Plan {
 /// The [`Plan`] of `inputs` inputs: `group`: `r5` moves on by four rows (to the next
 /// group), else it ends at most at the end of row 0; `ldrd`: row 0 is read by `LDRD`.
 pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
-    let words = inputs.div_ceil(4);
     let r = inputs % 4;
+    if r == 1 {
+        return byte_plan(inputs, group);
+    }
+    let words = inputs.div_ceil(4);
     let full = words / 2;
     let odd = words % 2 == 1;
     let tailpass = r != 0 && !odd;
@@ -66,6 +78,9 @@ pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
         half: (odd && r == 0) as usize,
         halfinc: 0,
         halftail: (odd && r != 0) as usize,
+        byte: 0,
+        byteinc: 0,
+        bytex: 0,
         r,
         add: end - at,
     };
@@ -89,6 +104,38 @@ pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
         p.add = 0;
     }
     p
+}
+
+/// [`plan`] for `inputs mod 4 = 1`: the whole words by full passes (and a half pass when
+/// their count is odd, moving `r5` on to the last byte), then the byte step, whose row-0
+/// `LDRSB` moves `r5` to the end (else an `ADD` when the increment is over 255).
+const fn byte_plan(inputs: usize, group: bool) -> Plan {
+    let words = inputs / 4;
+    let full = words / 2;
+    let half = words % 2;
+    let (loops, rem) = if full <= 16 {
+        (0, full)
+    } else {
+        (full / 8, full % 8)
+    };
+    // From the last byte (`inputs - 1` from row 0's start) to where `r5` must end.
+    let inc = if group { 4 * inputs - (inputs - 1) } else { 0 };
+    let fits = inc <= 255;
+    Plan {
+        loops,
+        rem,
+        last: 0,
+        tailpass: 0,
+        tailinc: 8,
+        half,
+        halfinc: 4 * half,
+        halftail: 0,
+        byte: 1,
+        byteinc: if fits { inc } else { 0 },
+        bytex: 8 * half + 4,
+        r: 1,
+        add: if fits { 0 } else { inc },
+    }
 }
 
 /// Whether rows of `inputs` bytes are read by `LDRD` (the caller found them word-aligned:
@@ -219,6 +266,46 @@ macro_rules! half {
     };
 }
 
+/// The last weight of `{$p k}` rows (`I mod 4 = 1`), `r5` at row 0's: `LDRSB` and `SMLABT`
+/// (weight times the top half of the buffer's last word, `(0, x[I - 1])`, at `r4 + bytex`).
+macro_rules! byte {
+    ($p:literal) => {
+        concat!(
+            "ldr r0, [r4, #{",
+            $p,
+            "bytex}]\n",
+            ".if {",
+            $p,
+            "k} >= 2\n",
+            "ldrsb r12, [r5, #{i}]\n",
+            "smlabt r9, r12, r0, r9\n",
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 3\n",
+            "ldrsb r12, [r5, #2*{i}]\n",
+            "smlabt r10, r12, r0, r10\n",
+            ".endif\n",
+            ".if {",
+            $p,
+            "k} >= 4\n",
+            "ldrsb r12, [r5, #3*{i}]\n",
+            "smlabt r11, r12, r0, r11\n",
+            ".endif\n",
+            ".if {",
+            $p,
+            "byteinc}\n",
+            "ldrsb r12, [r5], #{",
+            $p,
+            "byteinc}\n",
+            ".else\n",
+            "ldrsb r12, [r5]\n",
+            ".endif\n",
+            "smlabt r8, r12, r0, r8\n",
+        )
+    };
+}
+
 /// Every pass of a row (see [`Plan`]) for `{$p k}` rows; the `asm!` passes `i`, `ldrd`, and
 /// `$p` followed by `k` and the plan's field names (`gk`, `gloops`, ...).
 macro_rules! passes {
@@ -279,6 +366,11 @@ macro_rules! passes {
                 concat!("({", $p, "r}-4)"),
                 concat!("ldr r12, [r5, #({", $p, "r}-4)]\n")
             ),
+            ".endif\n",
+            ".if {",
+            $p,
+            "byte}\n",
+            byte!($p),
             ".endif\n",
             ".if {",
             $p,

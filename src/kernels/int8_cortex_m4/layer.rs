@@ -97,7 +97,8 @@ pub(super) unsafe fn layer<const I: usize, const O: usize, const LDRD: bool, con
     // buffer (`xbuf`). Per group, `r4` walks the written words of the buffer
     // (word-aligned), `r5` the group's row 0, each load reading 4 or 8 bytes at `r5 + j I`
     // (j in 0..4) inside the group's rows (the last word of a row at bytes `I - 4 .. I`
-    // when `I mod 4 != 0`), and row 0's last load moves `r5` to the next group's row 0
+    // when `I mod 4` is 2 or 3; when it is 1, one byte at `I - 1` read by `LDRSB`, with the
+    // buffer's last written word), and row 0's last load moves `r5` to the next group's row 0
     // (at most one past the group); the group's 4 biases (16 bytes), 4 multipliers (32
     // bytes) are read and its 4 outputs written. The last rows likewise, with `K` rows and
     // `r5` ending inside or at the end of their row 0. Flags and `Q` clobbered.
@@ -143,6 +144,9 @@ pub(super) unsafe fn layer<const I: usize, const O: usize, const LDRD: bool, con
             ghalf = const plan(I, true, use_ldrd(I, LDRD)).half,
             ghalfinc = const plan(I, true, use_ldrd(I, LDRD)).halfinc,
             ghalftail = const plan(I, true, use_ldrd(I, LDRD)).halftail,
+            gbyte = const plan(I, true, use_ldrd(I, LDRD)).byte,
+            gbyteinc = const plan(I, true, use_ldrd(I, LDRD)).byteinc,
+            gbytex = const plan(I, true, use_ldrd(I, LDRD)).bytex,
             gr = const plan(I, true, use_ldrd(I, LDRD)).r,
             gadd = const plan(I, true, use_ldrd(I, LDRD)).add,
             tk = const O % 4,
@@ -154,6 +158,9 @@ pub(super) unsafe fn layer<const I: usize, const O: usize, const LDRD: bool, con
             thalf = const plan(I, false, use_ldrd(I, LDRD)).half,
             thalfinc = const plan(I, false, use_ldrd(I, LDRD)).halfinc,
             thalftail = const plan(I, false, use_ldrd(I, LDRD)).halftail,
+            tbyte = const plan(I, false, use_ldrd(I, LDRD)).byte,
+            tbyteinc = const plan(I, false, use_ldrd(I, LDRD)).byteinc,
+            tbytex = const plan(I, false, use_ldrd(I, LDRD)).bytex,
             tr = const plan(I, false, use_ldrd(I, LDRD)).r,
             tadd = const plan(I, false, use_ldrd(I, LDRD)).add,
             inout("r0") mp => q,

@@ -7,7 +7,8 @@
 //! 2. [`dot`]: four output channels at a time, then the `O mod 4` last ones together
 //!    ([`tail`]), two multiply-adds per `SMLAD`, 8 weights of a row per `LDRD` (two `LDR`s
 //!    when the rows are not word-aligned), the last `I mod 4` inputs in a last word read
-//!    inside the row; the accumulators start at the biases;
+//!    inside the row (or, for one input, one `LDRSB` and `SMLABT` a row); the accumulators
+//!    start at the biases;
 //! 3. [`stage`]: the output stage of TFLite's scheme (`QADD`, `SMMULR`, `QDADD`, `SSAT`),
 //!    exact for the common case (`shift <= 0`, `|acc| < 2^30`, clamp `[-128, 127]` or the
 //!    ReLU's `[z_y, 127]`); anything else sets the sticky `Q` flag or is known before, and

@@ -165,6 +165,8 @@ fn main() -> ! {
     bad += check_row::<17, 1>(&mut rng);
     bad += check_row::<29, 7>(&mut rng);
     bad += check_row::<61, 5>(&mut rng);
+    bad += check_row::<81, 7>(&mut rng);
+    bad += check_row::<85, 6>(&mut rng);
     bad += check_row::<64, 10>(&mut rng);
     bad += check_row::<100, 6>(&mut rng);
     bad += check_row::<128, 5>(&mut rng);
