@@ -67,6 +67,9 @@
 //!   `weight_decay` is `2 lambda`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
+// `unsafe` only in `kernels` (allowed there), each block with its `// SAFETY:` comment.
+#![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(clippy::pedantic)]
 #![allow(
     clippy::cast_precision_loss,
@@ -95,6 +98,7 @@ extern crate alloc;
 pub mod data;
 pub mod error;
 pub mod io;
+#[allow(unsafe_code)]
 pub mod kernels;
 mod label;
 pub mod metrics;

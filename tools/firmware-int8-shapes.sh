@@ -114,10 +114,10 @@ echo "f32 Mlp<61, 29, 3>: within the targets on both boards"
 # M0) for every shape of this table: enforced where met (above the target fails); where not
 # met yet (open: each layer's and each output's fixed cost over few multiply-adds, and the
 # M4's unaligned rows of 61 inputs; see README "int8") reported loudly and held to a
-# regression limit (instructions per MAC x 100, about 5 % above the count of 2026-12-05).
+# regression limit (instructions per MAC x 100, about 5 % above the count of 2026-12-05; the M4's 61-29-3 after session 6's byte step).
 declare -A Q8_LIMIT=(
   [$M4F,12_6_3]=420 [$M4F,10_8_1]=450 [$M4F,20_20_3]=230 [$M4F,30_16_1]=220
-  [$M4F,64_32_10]=150 [$M4F,61_29_3]=180 [$M4F,deep]=150
+  [$M4F,64_32_10]=150 [$M4F,61_29_3]=175 [$M4F,deep]=150
   [$M0,12_6_3]=1000 [$M0,10_8_1]=1020 [$M0,20_20_3]=650 [$M0,30_16_1]=570
   [$M0,64_32_10]=500 [$M0,61_29_3]=500 [$AN385,deep]=500
 )

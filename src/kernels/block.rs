@@ -148,7 +148,7 @@ pub(crate) unsafe fn gemm<
         unsafe { row_block::<T, F, MR, NR, 1>(o, ib * MR, accumulate) };
     }
     let i = full * MR;
-    // SAFETY (all arms): the `m % MR` rows `i..m` exist; forwarded contract. (`m % MR < MR`
+    // SAFETY: (all arms) the `m % MR` rows `i..m` exist; forwarded contract. (`m % MR < MR`
     // makes the last arm provably unreachable: no panic is linked.)
     unsafe {
         match o.m % MR {

@@ -75,7 +75,7 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     let (w3, rest) = rest.as_chunks::<3>();
     let (w2, w1) = rest.as_chunks::<2>();
     let (w1, _) = w1.as_chunks::<1>();
-    // SAFETY (the four loops): the groups cover channels `0..O` in order, each call
+    // SAFETY: (the four loops) the groups cover channels `0..O` in order, each call
     // advancing the record's pointers by its `G`; before the call for the group of
     // channels `c..c + G`, they are the arrays' starts advanced by `c` elements, so they
     // point to channels `c..c + G`, inside `bias`, `multiplier` (borrowed from `r`) and
@@ -83,15 +83,19 @@ pub(crate) fn dense_row<const I: usize, const O: usize>(
     // (an array of `I` bytes is far below 2^31 bytes on a 32-bit core, so it is exact),
     // `zw` and `low` are `i8`s.
     for g in w4 {
+        // SAFETY: see the comment above the four loops.
         unsafe { group::dot_finish4(x, g, &mut p, zw, low) };
     }
     for g in w3 {
+        // SAFETY: see the comment above the four loops.
         unsafe { group::dot_finish3(x, g, &mut p, zw, low) };
     }
     for g in w2 {
+        // SAFETY: see the comment above the four loops.
         unsafe { group::dot_finish2(x, g, &mut p, zw, low) };
     }
     for g in w1 {
+        // SAFETY: see the comment above the four loops.
         unsafe { group::dot_finish1(x, g, &mut p, zw, low) };
     }
     if p.flag != 0 || hi < i8::MAX {

@@ -159,12 +159,13 @@ pub(crate) fn matmul_tn_add_scaled<T: Scalar, const M: usize, const N: usize>(
         alpha,
         ..operands_tn(a, b, c)
     };
-    // SAFETY (both calls): the operands reach only the rows of `a`, `b` and `c` (see
+    // SAFETY: (both calls) the operands reach only the rows of `a`, `b` and `c` (see
     // `operands_tn`); `C` is exclusively borrowed.
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if unsafe { x86::gemm::<T, N>(o, true) } {
         return;
     }
+    // SAFETY: as for the call above (its comment).
     unsafe { portable::gemm::<T, N>(o, true) };
 }
 
@@ -235,12 +236,13 @@ pub(crate) mod common_rows {
     ) {
         debug_assert_eq!(a.len(), c.len(), "matmul: rows of A and C");
         let o = operands_nn(a, b, c);
-        // SAFETY (both calls): the operands reach only the rows of `a` and `c` that both
+        // SAFETY: (both calls) the operands reach only the rows of `a` and `c` that both
         // have, and `b` (see `operands_nn`); `C` is exclusively borrowed.
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         if unsafe { super::x86::gemm::<T, N>(o, accumulate) } {
             return;
         }
+        // SAFETY: as for the call above (its comment).
         unsafe { super::portable::gemm::<T, N>(o, accumulate) };
     }
 
@@ -254,12 +256,13 @@ pub(crate) mod common_rows {
     ) {
         debug_assert_eq!(a.len(), b.len(), "matmul_tn: rows of A and B");
         let o = operands_tn(a, b, c);
-        // SAFETY (both calls): the operands reach only the rows that `a` and `b` both have,
+        // SAFETY: (both calls) the operands reach only the rows that `a` and `b` both have,
         // and `c` (see `operands_tn`); `C` is exclusively borrowed.
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         if unsafe { super::x86::gemm::<T, N>(o, accumulate) } {
             return;
         }
+        // SAFETY: as for the call above (its comment).
         unsafe { super::portable::gemm::<T, N>(o, accumulate) };
     }
 
@@ -274,13 +277,14 @@ pub(crate) mod common_rows {
         debug_assert_eq!(a.len(), c.len(), "matmul_nt: rows of A and C");
         let o = operands_nt(a, b, c);
         let src = block::Source::Transposed { b: o.b, ld: K };
-        // SAFETY (both calls): the operands reach only the rows of `a` and `c` that both
+        // SAFETY: (both calls) the operands reach only the rows of `a` and `c` that both
         // have, and `b`, read as `B^T` through `src` (see `operands_nt`); `C` is
         // exclusively borrowed.
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         if unsafe { super::x86::gemm_packed::<T, N>(o, src, accumulate) } {
             return;
         }
+        // SAFETY: as for the call above (its comment).
         unsafe { super::portable::gemm_packed::<T, N>(o, src, accumulate) };
     }
 }

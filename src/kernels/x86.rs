@@ -311,10 +311,11 @@ impl MulAdd<f32> for Fused {
     unsafe fn tile<const MR: usize, const NR: usize, const KU: usize, const PACK: bool>(
         t: Tile<f32>,
     ) {
-        // SAFETY (both): forwarded contract; `Fused` only runs in AVX2 + FMA functions.
         if NR == 16 {
+            // SAFETY: forwarded contract; `Fused` only runs in AVX2 + FMA functions.
             unsafe { tile_f32::<MR, KU, PACK>(t) };
         } else {
+            // SAFETY: forwarded contract.
             unsafe { block::portable_tile::<f32, Self, MR, NR, KU, PACK>(t) };
         }
     }
@@ -330,10 +331,11 @@ impl MulAdd<f64> for Fused {
     unsafe fn tile<const MR: usize, const NR: usize, const KU: usize, const PACK: bool>(
         t: Tile<f64>,
     ) {
-        // SAFETY (both): forwarded contract; `Fused` only runs in AVX2 + FMA functions.
         if NR == 8 {
+            // SAFETY: forwarded contract; `Fused` only runs in AVX2 + FMA functions.
             unsafe { tile_f64::<MR, KU, PACK>(t) };
         } else {
+            // SAFETY: forwarded contract.
             unsafe { block::portable_tile::<f64, Self, MR, NR, KU, PACK>(t) };
         }
     }

@@ -39,7 +39,7 @@ use crate::{Error, Label, Matrix, Result, Scalar, Vector};
 /// assert_eq!(class, Label::argmax(&logits[0])?);
 /// # Ok::<(), ctensor::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, bytemuck_derive::Zeroable)]
 pub struct Mlp<const D: usize, const H: usize, const K: usize, T = f32> {
     /// Input-to-hidden weights, `D x H`.
     pub w1: Matrix<D, H, T>,
@@ -59,7 +59,7 @@ pub struct Mlp<const D: usize, const H: usize, const K: usize, T = f32> {
 /// let g = ctensor::Gradients::<2, 3, 1, f64>::zeros();
 /// assert_eq!(g.w1.as_flattened().len(), 6);
 /// ```
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, bytemuck_derive::Zeroable)]
 pub struct Gradients<const D: usize, const H: usize, const K: usize, T = f32> {
     /// `dJ/dW1`, `D x H`.
     pub w1: Matrix<D, H, T>,
@@ -73,13 +73,6 @@ pub struct Gradients<const D: usize, const H: usize, const K: usize, T = f32> {
 
 macro_rules! parameter_set {
     ($Ty:ident) => {
-        // SAFETY: every field is a `Matrix` or `Vector` of a `Zeroable` scalar, and an
-        // all-zero value of each is valid; the struct has no padding invariants.
-        unsafe impl<const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-            bytemuck::Zeroable for $Ty<D, H, K, T>
-        {
-        }
-
         impl<const D: usize, const H: usize, const K: usize, T: Scalar> $Ty<D, H, K, T> {
             /// Number of scalars: `D H + H + H K + K`.
             pub const LEN: usize = D * H + H + H * K + K;
@@ -431,7 +424,7 @@ impl<T: Scalar> StepStats<T> {
 /// let ws = ctensor::Workspace::<8, 16, 4, 2>::zeros();
 /// assert_eq!(ws.grads.w1.as_flattened().len(), 16 * 4);
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, bytemuck_derive::Zeroable)]
 pub struct Workspace<const B: usize, const D: usize, const H: usize, const K: usize, T = f32> {
     /// Hidden activations after ReLU and dropout, `B x H`.
     pub hidden: Matrix<B, H, T>,
@@ -445,13 +438,6 @@ pub struct Workspace<const B: usize, const D: usize, const H: usize, const K: us
     pub grads: Gradients<D, H, K, T>,
     /// Rows filled by the last forward pass.
     len: usize,
-}
-
-// SAFETY: every field is a `Matrix`/`Gradients` of a `Zeroable` scalar or a `usize`, all
-// valid when zero.
-unsafe impl<const B: usize, const D: usize, const H: usize, const K: usize, T: bytemuck::Zeroable>
-    bytemuck::Zeroable for Workspace<B, D, H, K, T>
-{
 }
 
 impl<const B: usize, const D: usize, const H: usize, const K: usize, T: Scalar>

@@ -47,16 +47,9 @@ use crate::kernels;
 /// static W: Matrix<2, 2> = Matrix::from_array([[1.0, 0.0], [0.0, 1.0]]);
 /// assert_eq!(&W * &W, W);
 /// ```
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, Copy, PartialEq, Debug, bytemuck_derive::Zeroable)]
 #[repr(transparent)]
 pub struct Matrix<const R: usize, const C: usize, T = f32>([[T; C]; R]);
-
-// SAFETY: `Matrix` is `repr(transparent)` over `[[T; C]; R]`, and an array of `Zeroable`
-// values is valid when all its bytes are zero.
-unsafe impl<const R: usize, const C: usize, T: bytemuck::Zeroable> bytemuck::Zeroable
-    for Matrix<R, C, T>
-{
-}
 
 /// The zero matrix, as [`Matrix::zeros`].
 ///

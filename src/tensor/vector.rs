@@ -26,12 +26,9 @@ use crate::Scalar;
 /// static B: Vector<3, f64> = Vector::zeros();
 /// assert_eq!(B.len(), 3);
 /// ```
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, Copy, PartialEq, Debug, bytemuck_derive::Zeroable)]
 #[repr(transparent)]
 pub struct Vector<const N: usize, T = f32>([T; N]);
-
-// SAFETY: `Vector` is `repr(transparent)` over `[T; N]`, which is valid all-zero when `T` is.
-unsafe impl<const N: usize, T: bytemuck::Zeroable> bytemuck::Zeroable for Vector<N, T> {}
 
 /// The zero vector, as [`Vector::zeros`].
 ///
