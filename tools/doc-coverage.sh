@@ -5,8 +5,10 @@
 #   cargo +nightly rustdoc --lib --features safetensors,typenum -- -Z unstable-options --show-coverage
 #
 # prints its table, and fails unless its Total line shows 100.0% in both percentage columns
-# ("Documented" and "Examples"). As 100.0% is a rounded figure, it also sums the exact counts
-# of the report's JSON form and fails if a single item lacks docs or an example. On failure it
+# ("Documented" and "Examples"), and so does every file's line (a module doc without an
+# example is left out of the Total but shows 0.0% on its file's line). As 100.0% is a
+# rounded figure, it also sums the exact counts of the report's JSON form and fails if a
+# single item lacks docs or an example. On failure it
 # lists the items without an example (rustdoc's `missing_doc_code_examples` lint).
 #
 #   tools/doc-coverage.sh    # from anywhere in the repository; about 20 s
@@ -46,6 +48,16 @@ DOC_PCT=$(printf '%s\n' "$TOTAL" | awk -F'|' '{ gsub(/ /, "", $4); print $4 }')
 EX_PCT=$(printf '%s\n' "$TOTAL" | awk -F'|' '{ gsub(/ /, "", $6); print $6 }')
 if [ "$DOC_PCT" != "100.0%" ] || [ "$EX_PCT" != "100.0%" ]; then
   echo "doc-coverage: Total is $DOC_PCT documented, $EX_PCT with examples; both must be 100.0%" >&2
+  fail=1
+fi
+
+# Every file too: rustdoc leaves a module without an example out of the Total (its own row
+# shows 0.0%), so a module doc that loses its example would not move the Total.
+LOW=$(printf '%s\n' "$TABLE" | awk -F'|' 'NF > 5 && $2 !~ /^ *(File|Total) *$/ {
+  d = $4; e = $6; gsub(/ /, "", d); gsub(/ /, "", e)
+  if (d != "100.0%" || e != "100.0%") print }')
+if [ -n "$LOW" ]; then
+  printf 'doc-coverage: files under 100.0%%:\n%s\n' "$LOW" >&2
   fail=1
 fi
 
