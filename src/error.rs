@@ -496,6 +496,19 @@ pub struct FileError {
 }
 
 /// What went wrong with a file: see [`FileError`].
+///
+/// # Examples
+/// ```
+/// use std::error::Error as _;
+/// use ctensor::{Error, FileError, FileErrorCause};
+/// let err = FileError::content("read", "net.bin", Error::WeightsMagic);
+/// assert_eq!(err.cause, FileErrorCause::Content(Error::WeightsMagic));
+/// assert!(err.source().is_some()); // the content error; an `Io` cause has none
+/// let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+/// let err = FileError::io("write", "net.bin", &e);
+/// assert_eq!(err.cause, FileErrorCause::Io(std::io::ErrorKind::PermissionDenied));
+/// assert!(err.source().is_none());
+/// ```
 #[cfg(feature = "std")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -73,8 +73,24 @@ pub trait Row: Copy + sealed::Sealed + 'static {
     type Block<const B: usize>: Zeros + RowBlock<Row = Self> + Clone + core::fmt::Debug;
 
     /// The elements of `rows`, row after row.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Row;
+    /// let rows = [[1_i8, 2, 3], [4, 5, 6]];
+    /// assert_eq!(<[i8; 3]>::flat(&rows), &[1, 2, 3, 4, 5, 6]);
+    /// assert_eq!(<[i8; 3]>::flat(&rows[1..]), &[4, 5, 6]);
+    /// ```
     fn flat(rows: &[Self]) -> &[Self::Elem];
     /// The elements of `rows`, row after row, mutably.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Row;
+    /// let mut rows = [[0.0_f32; 2]; 2];
+    /// <[f32; 2]>::flat_mut(&mut rows)[2] = 5.0; // the first element of the second row
+    /// assert_eq!(rows, [[0.0, 0.0], [5.0, 0.0]]);
+    /// ```
     fn flat_mut(rows: &mut [Self]) -> &mut [Self::Elem];
 }
 
@@ -144,8 +160,25 @@ pub trait RowBlock {
     /// The row type.
     type Row;
     /// All the rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::RowBlock;
+    /// let m = ctensor::Matrix::from_array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// assert_eq!(m.block_rows(), &[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// let q: [[i8; 2]; 2] = [[1, -1], [2, -2]];
+    /// assert_eq!(q.block_rows()[1], [2, -2]);
+    /// ```
     fn block_rows(&self) -> &[Self::Row];
     /// All the rows, mutably.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::RowBlock;
+    /// let mut q = [[0_i8; 3]; 2];
+    /// q.block_rows_mut()[0] = [7, 8, 9];
+    /// assert_eq!(q, [[7, 8, 9], [0, 0, 0]]);
+    /// ```
     fn block_rows_mut(&mut self) -> &mut [Self::Row];
 }
 
@@ -202,6 +235,16 @@ pub trait Forward {
     ///
     /// # Panics
     /// If `x` and `y` differ in length, or hold more than `B` rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Forward;
+    /// use ctensor::{Dense, Matrix, Vector};
+    /// let layer = Dense::<2, 1>::from_parts(Matrix::from_array([[2.0], [3.0]]), Vector::from_array([1.0]));
+    /// let mut y = [[0.0]; 2];
+    /// layer.forward::<4>(&[[1.0, 1.0], [1.0, -1.0]], &mut y, &mut ()); // 2 rows of up to 4
+    /// assert_eq!(y, [[6.0], [0.0]]); // x W + b
+    /// ```
     fn forward<const B: usize>(
         &self,
         x: &[Self::In],
@@ -305,6 +348,22 @@ pub trait Train: Forward + Params + Zeros {
     ///
     /// # Panics
     /// If `x` and `y` differ in length, or hold more than `B` rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::{Train, TrainContext, Zeros};
+    /// use ctensor::{Dropout, DropoutLayer, Matrix};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let mut ctx = TrainContext::new(Dropout::new(0.5)?, &mut rng);
+    /// let (x, mut y, mut mask) = ([[1.0; 8]], [[0.0; 8]], Matrix::<1, 8>::ZEROS);
+    /// DropoutLayer::<8>::new().forward_train::<1>(&x, &mut y, &mut mask, &mut ctx);
+    /// // Each element is dropped (0) or kept and scaled by 1 / (1 - 0.5); the cache keeps the mask.
+    /// assert!(y[0].iter().all(|&v| v == 0.0 || v == 2.0));
+    /// assert!(y[0].contains(&0.0) && y[0].contains(&2.0));
+    /// assert_eq!(mask[0], y[0]);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
     fn forward_train<const B: usize>(
         &self,
         x: &[Self::In],
@@ -319,6 +378,24 @@ pub trait Train: Forward + Params + Zeros {
     ///
     /// # Panics
     /// If `x`, `dy` and `dx` differ in length, or hold more than `B` rows.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::{Train, TrainContext, Zeros};
+    /// use ctensor::{Dense, Dropout, Matrix, Relu, Vector};
+    /// use rand::SeedableRng;
+    /// let mut net = <(Dense<2, 2, f64>, Relu<2, f64>)>::ZEROS;
+    /// net.0 = Dense::from_parts(Matrix::from_array([[1.0, 0.0], [0.0, 1.0]]), Vector::ZEROS);
+    /// let x = [[3.0, -4.0], [1.0, 2.0]];
+    /// let (mut y, mut cache) = ([[0.0; 2]; 2], Zeros::ZEROS);
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// net.forward_train::<2>(&x, &mut y, &mut cache, &mut TrainContext::new(Dropout::NONE, &mut rng));
+    /// let (mut dy, mut dx, mut grads) = ([[1.0, 1.0]; 2], [[0.0; 2]; 2], Zeros::ZEROS);
+    /// net.backward::<2>(&x, &mut cache, &mut dy, Some(&mut dx), &mut grads);
+    /// assert_eq!(dx, [[1.0, 0.0], [1.0, 1.0]]); // the ReLU stops the gradient of -4
+    /// assert_eq!(grads.0.b.as_array(), &[2.0, 1.0]); // summed over the rows
+    /// assert_eq!(grads.0.w.as_array(), &[[4.0, 1.0], [-2.0, 2.0]]); // x^T dZ
+    /// ```
     fn backward<const B: usize>(
         &self,
         x: &[Self::In],
@@ -330,5 +407,18 @@ pub trait Train: Forward + Params + Zeros {
 
     /// Re-initializes the parameters: Glorot-uniform weights (each dense layer in order,
     /// drawing one `next_u64` per weight), zero biases.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::{Train, Zeros};
+    /// use ctensor::{Dense, Relu};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let mut net = <(Dense<3, 4>, Relu<4>, Dense<4, 2>)>::ZEROS;
+    /// net.2.b[0] = 5.0;
+    /// net.init_glorot(&mut StdRng::seed_from_u64(3));
+    /// let mut rng = StdRng::seed_from_u64(3); // the same draws, layer after layer
+    /// assert_eq!(net.0, Dense::glorot(&mut rng));
+    /// assert_eq!(net.2, Dense::glorot(&mut rng)); // and the bias is zero again
+    /// ```
     fn init_glorot(&mut self, rng: &mut dyn Rng);
 }

@@ -77,7 +77,16 @@ macro_rules! parameter_set {
             /// Number of scalars: `D H + H + H K + K`.
             pub const LEN: usize = D * H + H + H * K + K;
 
-            /// All zeros (usable in `const` and `static` items).
+            #[doc = concat!(
+                "All zeros (usable in `const` and `static` items).\n\n",
+                "# Examples\n",
+                "```\n",
+                "use ctensor::", stringify!($Ty), ";\n",
+                "static P: ", stringify!($Ty), "<2, 3, 1> = ", stringify!($Ty), "::zeros();\n",
+                "assert!(P.tensors().iter().all(|t| t.iter().all(|&x| x == 0.0)));\n",
+                "assert_eq!(", stringify!($Ty), "::<2, 3, 1>::LEN, 2 * 3 + 3 + 3 * 1 + 1);\n",
+                "```"
+            )]
             #[must_use]
             pub const fn zeros() -> Self {
                 Self {
@@ -88,14 +97,32 @@ macro_rules! parameter_set {
                 }
             }
 
-            /// All zeros, built directly on the heap (no stack temporary, whatever the size).
+            #[doc = concat!(
+                "All zeros, built directly on the heap (no stack temporary, whatever the size).\n\n",
+                "# Examples\n",
+                "```\n",
+                "// 1.6 MB of f32: too large for a stack temporary on some threads.\n",
+                "let p = ctensor::", stringify!($Ty), "::<784, 512, 10>::boxed_zeros();\n",
+                "assert_eq!(p.w1.as_flattened().len(), 784 * 512);\n",
+                "assert!(p.tensors().iter().all(|t| t.iter().all(|&x| x == 0.0)));\n",
+                "```"
+            )]
             #[cfg(feature = "alloc")]
             #[must_use]
             pub fn boxed_zeros() -> alloc::boxed::Box<Self> {
                 bytemuck::zeroed_box()
             }
 
-            /// The four tensors as flat slices, in the order `w1, b1, w2, b2`.
+            #[doc = concat!(
+                "The four tensors as flat slices, in the order `w1, b1, w2, b2`.\n\n",
+                "# Examples\n",
+                "```\n",
+                "let mut p = ctensor::", stringify!($Ty), "::<2, 3, 1>::zeros();\n",
+                "p.b1[2] = 1.0;\n",
+                "assert_eq!(p.tensors().map(|t| t.len()), [6, 3, 3, 1]);\n",
+                "assert_eq!(p.tensors()[1], &[0.0, 0.0, 1.0]);\n",
+                "```"
+            )]
             #[must_use]
             pub fn tensors(&self) -> [&[T]; 4] {
                 [
@@ -106,7 +133,17 @@ macro_rules! parameter_set {
                 ]
             }
 
-            /// The four tensors as mutable flat slices, in the order `w1, b1, w2, b2`.
+            #[doc = concat!(
+                "The four tensors as mutable flat slices, in the order `w1, b1, w2, b2`.\n\n",
+                "# Examples\n",
+                "```\n",
+                "let mut p = ctensor::", stringify!($Ty), "::<2, 3, 1>::zeros();\n",
+                "for (i, t) in p.tensors_mut().into_iter().enumerate() {\n",
+                "    t.fill(i as f32);\n",
+                "}\n",
+                "assert_eq!((p.w1[(1, 2)], p.b1[0], p.w2[(2, 0)], p.b2[0]), (0.0, 1.0, 2.0, 3.0));\n",
+                "```"
+            )]
             pub fn tensors_mut(&mut self) -> [&mut [T]; 4] {
                 [
                     self.w1.as_flattened_mut(),
@@ -407,6 +444,12 @@ pub struct StepStats<T = f32> {
 
 impl<T: Scalar> StepStats<T> {
     /// `loss + penalty`, the objective the gradients are of.
+    ///
+    /// # Examples
+    /// ```
+    /// let s = ctensor::StepStats { loss: 1.5_f64, penalty: 0.25 };
+    /// assert_eq!(s.objective(), 1.75);
+    /// ```
     #[must_use]
     pub fn objective(&self) -> T {
         self.loss + self.penalty

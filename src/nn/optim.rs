@@ -44,6 +44,20 @@ pub trait Optimizer<const D: usize, const H: usize, const K: usize, T: Scalar> {
     /// [`Error::InvalidHyperParameter`] if a hyper-parameter is not usable in `T` (e.g. an
     /// [`Sgd`] learning rate of `1e300` is `inf` in `f32`), [`Error::NonFiniteUpdate`] if a
     /// new parameter or state value would be NaN or infinite. Then nothing has changed.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Error, Gradients, Mlp, Momentum, Optimizer};
+    /// let (mut net, mut momentum) = (Mlp::<1, 1, 1>::zeros(), Momentum::new(0.5, 0.9)?);
+    /// let mut g = Gradients::zeros();
+    /// g.b2[0] = f32::NAN;
+    /// assert_eq!(momentum.update(&mut net, &g), Err(Error::NonFiniteUpdate { tensor: "b2" }));
+    /// assert_eq!(net, Mlp::zeros()); // unchanged, and so is the velocity:
+    /// g.b2[0] = 2.0;
+    /// momentum.update(&mut net, &g)?;
+    /// assert_eq!(net.b2[0], -1.0); // a first step, -lr g
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
     fn update(&mut self, net: &mut Mlp<D, H, K, T>, grads: &Gradients<D, H, K, T>) -> Result<()>;
 
     /// `Some(lr)` if [`Optimizer::update`] is exactly plain SGD, `theta <- theta - lr g`:

@@ -83,13 +83,58 @@ pub trait Params {
     const LEN: usize;
 
     /// Tensor `i` as a flat, row-major slice (empty if `i >= TENSORS`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::params::Params;
+    /// use ctensor::{Dense, Matrix, Vector};
+    /// let l = Dense::<2, 1>::from_parts(Matrix::from_array([[1.0], [2.0]]), Vector::from_array([3.0]));
+    /// assert_eq!((l.tensor(0), l.tensor(1)), (&[1.0, 2.0][..], &[3.0][..]));
+    /// assert!(l.tensor(2).is_empty());
+    /// ```
     fn tensor(&self, i: usize) -> &[Self::Scalar];
     /// Tensor `i` as a flat, row-major mutable slice (empty if `i >= TENSORS`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Zeros;
+    /// use ctensor::nn::params::Params;
+    /// use ctensor::{Dense, Relu};
+    /// let mut net = <(Dense<2, 2>, Relu<2>, Dense<2, 1>)>::ZEROS;
+    /// net.tensor_mut(2).copy_from_slice(&[1.0, 2.0]); // the weight of layer 2
+    /// assert_eq!(net.2.w.as_flattened(), &[1.0, 2.0]);
+    /// assert!(net.tensor_mut(4).is_empty());
+    /// ```
     fn tensor_mut(&mut self, i: usize) -> &mut [Self::Scalar];
     /// What tensor `i` is (`None` if `i >= TENSORS`).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::params::Params;
+    /// type Net = ctensor::Mlp<4, 8, 3>;
+    /// let info = Net::tensor_info(2).unwrap();
+    /// assert_eq!((info.layer, info.name, info.rows, info.cols, info.is_bias), (2, "w2", 8, 3, false));
+    /// assert!(Net::tensor_info(3).unwrap().is_bias);
+    /// assert_eq!(Net::tensor_info(4), None);
+    /// ```
     fn tensor_info(i: usize) -> Option<TensorInfo>;
 
     /// Calls `f` with every tensor in order.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::params::Params;
+    /// let g = ctensor::Gradients::<3, 4, 2>::zeros();
+    /// let (mut scalars, mut biases) = (0, Vec::new());
+    /// g.visit(|info, values| {
+    ///     assert_eq!(values.len(), info.len());
+    ///     scalars += values.len();
+    ///     if info.is_bias {
+    ///         biases.push(info.name);
+    ///     }
+    /// });
+    /// assert_eq!((scalars, biases), (ctensor::Gradients::<3, 4, 2>::LEN, vec!["b1", "b2"]));
+    /// ```
     fn visit(&self, mut f: impl FnMut(TensorInfo, &[Self::Scalar])) {
         for i in 0..Self::TENSORS {
             if let Some(info) = Self::tensor_info(i) {
@@ -99,6 +144,19 @@ pub trait Params {
     }
 
     /// The first parameter that is NaN or infinite: its tensor and its row-major index there.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Zeros;
+    /// use ctensor::nn::params::Params;
+    /// use ctensor::{Dense, Relu};
+    /// let mut net = <(Dense<2, 3>, Relu<3>, Dense<3, 2>)>::ZEROS;
+    /// assert_eq!(net.first_non_finite(), None);
+    /// net.2.w[(1, 0)] = f32::INFINITY;
+    /// net.2.b[1] = f32::NAN;
+    /// let (info, index) = net.first_non_finite().unwrap();
+    /// assert_eq!((info.to_string(), index), ("2.weight".to_string(), 2)); // row 1, column 0
+    /// ```
     fn first_non_finite(&self) -> Option<(TensorInfo, usize)> {
         (0..Self::TENSORS).find_map(|i| {
             let index = self

@@ -17,6 +17,30 @@
 //!   `[i8; N]` rows: they chain as tuples like the float layers);
 //! - [`QSeq`]: an int8 network of any depth;
 //! - `ptq` (feature `alloc`): post-training quantization, `Seq::quantize`, `Mlp::quantize`.
+//!
+//! # Examples
+//! ```
+//! use ctensor::quant::{QDense, QRelu, QSeq, QuantParams};
+//! // real = 0.5 (q - 0) for the input and the output; weights [1, 1] at scale 1.
+//! let p = QuantParams::new(0.5, 0)?;
+//! let dense = QDense::<2, 1>::new([[1, 1]], [1.0], [0], p, p, 0)?; // act_min 0: the ReLU
+//! let net = QSeq::new((dense, QRelu::<1>::new(p)));
+//! assert_eq!(net.quantize_input(&[1.0, 2.5])?, [2, 5]);
+//! assert_eq!(net.logits_q(&[2, 5]), [7]); // 2 + 5 in int32, then M = 0.5 * 1 / 0.5
+//! assert_eq!(net.predict(&[1.0, 2.5])?, [3.5]);
+//! assert_eq!(net.predict(&[-1.0, -2.0])?, [0.0]); // relu(-3)
+//!
+//! // Post-training quantization of a trained float network (feature `alloc`).
+//! #[cfg(feature = "alloc")]
+//! {
+//!     use ctensor::{Dense, Relu, Seq};
+//!     use rand::SeedableRng;
+//!     let float = Seq::<(Dense<2, 4>, Relu<4>, Dense<4, 1>)>::glorot(&mut rand::rngs::StdRng::seed_from_u64(0));
+//!     let int8 = float.quantize(&[[1.0, 2.5], [-1.0, -2.0], [0.0, 0.5]])?;
+//!     assert!((int8.predict(&[1.0, 2.5])?[0] - float.logits(&[1.0, 2.5])[0]).abs() < 0.05);
+//! }
+//! # Ok::<(), ctensor::Error>(())
+//! ```
 pub(crate) mod check;
 mod dense;
 mod dropout;

@@ -58,6 +58,24 @@ pub trait Quantize: Forward {
     /// [`Error::InvalidQuantizedLayer`] or [`Error::InvalidHyperParameter`] if a constant
     /// does not fit (a bias beyond int32, a requantization multiplier beyond `2^31`, a
     /// non-finite activation).
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::quant::{QuantParams, Quantize};
+    /// use ctensor::{Dense, Matrix, Vector};
+    /// let layer = Dense::<2, 1>::from_parts(Matrix::from_array([[1.0], [-1.0]]), Vector::from_array([0.5]));
+    /// let x = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5]];
+    /// let input = QuantParams::from_range(-1.0, 1.0)?;
+    /// let mut y = Vec::new();
+    /// let q = layer.quantize_layer(&x, input, true, &mut y, 0)?;
+    /// assert_eq!(y, [[1.5], [-0.5], [-1.0]]); // the float outputs, for the next layer
+    /// // A ReLU follows: the output range is [0, 1.5], and the ReLU is the clamp's lower bound.
+    /// assert_eq!((q.output.zero_point, q.act_min), (-128, -128));
+    /// assert_eq!(q.w, [[127, -127]]); // per channel, s_w = max |w| / 127
+    /// let out = q.logits_q(&[input.quantize(1.0), input.quantize(0.0)]);
+    /// assert!((q.output.dequantize(out[0]) - 1.5).abs() < 0.02);
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
     fn quantize_layer(
         &self,
         x: &[Self::In],
@@ -328,11 +346,30 @@ impl<L: Quantize> Seq<L> {
 }
 
 /// A float row type whose values a calibration set's range can be taken over (`[T; N]`).
+///
+/// # Examples
+/// ```
+/// use ctensor::quant::{Calibration, QuantParams};
+/// let rows = [[0.5_f32, 2.0], [1.0, 2.55]];
+/// let (lo, hi) = Calibration::range(&rows)?; // widened to contain 0
+/// assert_eq!((lo, hi), (0.0, f64::from(2.55_f32)));
+/// assert_eq!(QuantParams::from_range(lo, hi)?.zero_point, -128); // the input quantization
+/// # Ok::<(), ctensor::Error>(())
+/// ```
 pub trait Calibration: Sized {
     /// The min/max of every value (widened to contain 0).
     ///
     /// # Errors
     /// [`Error::NonFiniteInput`] at the first NaN or infinite value.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::{Error, quant::Calibration};
+    /// assert_eq!(<[f64; 2]>::range(&[[-1.0, 2.0], [0.5, -3.0]])?, (-3.0, 2.0));
+    /// let bad = [[1.0_f32, 2.0], [f32::NAN, 0.0]];
+    /// assert_eq!(<[f32; 2]>::range(&bad), Err(Error::NonFiniteInput { row: 1, col: 0 }));
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
     fn range(rows: &[Self]) -> Result<(f64, f64)>;
 }
 

@@ -17,6 +17,27 @@
 //!
 //! [`arrays`] converts [`Matrix`](crate::Matrix) and [`Vector`](crate::Vector) to and from
 //! `GenericArray`, for code that speaks `GenericArray`.
+//!
+//! # Examples
+//! ```
+//! use ctensor::nn::layer::Forward;
+//! use ctensor::typed::SeqSizes;
+//! use ctensor::{Dense, Relu, Seq};
+//! use generic_array::GenericArray;
+//!
+//! /// Generic over the network: `[u8; Seq::<L>::BYTE_LEN]` would not compile here.
+//! fn weights<L: Forward + SeqSizes>(net: &Seq<L>) -> GenericArray<u8, L::ByteLen> {
+//!     net.to_generic_array()
+//! }
+//!
+//! type Net = Seq<(Dense<2, 3>, Relu<3>, Dense<3, 1>)>;
+//! let mut net = Net::zeros();
+//! net.layers.2.b[0] = 0.5;
+//! let file = weights(&net);
+//! assert_eq!(file.len(), Net::BYTE_LEN);
+//! assert_eq!(Net::from_generic_array(&file)?.logits(&[0.0, 0.0]), [0.5]);
+//! # Ok::<(), ctensor::Error>(())
+//! ```
 
 pub mod arrays;
 mod sizes;

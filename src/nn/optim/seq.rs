@@ -34,6 +34,23 @@ pub trait SeqOptimizer<L: Params> {
     /// [`Error::InvalidHyperParameter`] if a hyper-parameter is not usable in the scalar
     /// type, [`Error::NonFiniteLayerUpdate`] if a new parameter or state value would be NaN
     /// or infinite. Then nothing has changed.
+    ///
+    /// # Examples
+    /// ```
+    /// use ctensor::nn::layer::Zeros;
+    /// use ctensor::{AdamOf, Dense, Error, Relu, SeqOptimizer};
+    /// type Layers = (Dense<1, 1>, Relu<1>, Dense<1, 1>);
+    /// let (mut layers, mut grads) = (Layers::ZEROS, Layers::ZEROS);
+    /// let mut adam = AdamOf::<Layers>::new(0.1)?;
+    /// grads.2.b[0] = f32::NAN;
+    /// let err = adam.update(&mut layers, &grads);
+    /// assert_eq!(err, Err(Error::NonFiniteLayerUpdate { layer: 2, tensor: "bias" }));
+    /// assert_eq!(layers, Layers::ZEROS); // unchanged, and so are Adam's moments:
+    /// grads.2.b[0] = 2.0;
+    /// adam.update(&mut layers, &grads)?;
+    /// assert!((layers.2.b[0] + 0.1).abs() < 1e-6); // a first Adam step, -lr sign(g)
+    /// # Ok::<(), ctensor::Error>(())
+    /// ```
     fn update(&mut self, params: &mut L, grads: &L) -> Result<()>;
 }
 

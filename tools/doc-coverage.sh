@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Checks that every public item rustdoc expects an example of has one, and that every public
+# item is documented: runs rustdoc's coverage report (nightly only)
+#
+#   cargo +nightly rustdoc --lib --features safetensors,typenum -- -Z unstable-options --show-coverage
+#
+# prints its table, and fails unless its Total line shows 100.0% in both percentage columns
+# ("Documented" and "Examples"), and so does every file's line (a module doc without an
+# example is left out of the Total but shows 0.0% on its file's line). As 100.0% is a
+# rounded figure, it also sums the exact counts of the report's JSON form and fails if a
+# single item lacks docs or an example. On failure it
+# lists the items without an example (rustdoc's `missing_doc_code_examples` lint).
+#
+#   tools/doc-coverage.sh    # from anywhere in the repository; about 20 s
+#
+# Honours CARGO_TARGET_DIR. Without a nightly toolchain (`cargo +nightly`) it prints a
+# DOC COVERAGE SKIPPED banner and exits 0.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  printf '\n%s\n' "################################################################"
+  printf '%s\n' "# DOC COVERAGE SKIPPED: 'cargo +nightly' is not available"
+  printf '%s\n' "# (rustup toolchain install nightly --profile minimal)."
+  printf '%s\n' "# Doc and example coverage were NOT checked."
+  printf '%s\n\n' "################################################################"
+  exit 0
+fi
+
+FEATURES=safetensors,typenum
+coverage() {
+  cargo +nightly rustdoc --quiet --lib --features "$FEATURES" -- -Z unstable-options --show-coverage "$@"
+}
+
+TABLE=$(coverage)
+printf '%s\n' "$TABLE"
+
+fail=0
+TOTAL=$(printf '%s\n' "$TABLE" | grep -E '^\| Total ' || true)
+if [ -z "$TOTAL" ]; then
+  echo "doc-coverage: no Total line in rustdoc's coverage report" >&2
+  exit 1
+fi
+# | Total | <documented> | <percentage> | <with examples> | <percentage> |
+DOC_PCT=$(printf '%s\n' "$TOTAL" | awk -F'|' '{ gsub(/ /, "", $4); print $4 }')
+EX_PCT=$(printf '%s\n' "$TOTAL" | awk -F'|' '{ gsub(/ /, "", $6); print $6 }')
+if [ "$DOC_PCT" != "100.0%" ] || [ "$EX_PCT" != "100.0%" ]; then
+  echo "doc-coverage: Total is $DOC_PCT documented, $EX_PCT with examples; both must be 100.0%" >&2
+  fail=1
+fi
+
+# Every file too: rustdoc leaves a module without an example out of the Total (its own row
+# shows 0.0%), so a module doc that loses its example would not move the Total.
+LOW=$(printf '%s\n' "$TABLE" | awk -F'|' 'NF > 5 && $2 !~ /^ *(File|Total) *$/ {
+  d = $4; e = $6; gsub(/ /, "", d); gsub(/ /, "", e)
+  if (d != "100.0%" || e != "100.0%") print }')
+if [ -n "$LOW" ]; then
+  printf 'doc-coverage: files under 100.0%%:\n%s\n' "$LOW" >&2
+  fail=1
+fi
+
+# The exact counts: {"src/x.rs":{"total":T,"with_docs":D,"total_examples":E,"with_examples":W},...}
+JSON=$(coverage --output-format json)
+COUNTS=$(printf '%s\n' "$JSON" | grep -oE '"(total|with_docs|total_examples|with_examples)":[0-9]+' |
+  awk -F'[":]+' '{ sum[$2] += $3 }
+    END { printf "%d %d %d %d", sum["total"], sum["with_docs"], sum["total_examples"], sum["with_examples"] }')
+read -r total with_docs total_examples with_examples <<<"$COUNTS"
+echo "doc-coverage: $with_docs of $total items documented, $with_examples of $total_examples with examples"
+if [ "$total" -eq 0 ] || [ "$with_docs" -ne "$total" ] || [ "$with_examples" -ne "$total_examples" ]; then
+  echo "doc-coverage: items without docs or without an example" >&2
+  fail=1
+fi
+
+if [ "$fail" -ne 0 ]; then
+  echo "doc-coverage: the items without an example (modules are not listed by this lint):" >&2
+  cargo +nightly rustdoc --quiet --lib --features "$FEATURES" -- -Z unstable-options \
+    -Z crate-attr='feature(rustdoc_missing_doc_code_examples)' \
+    -W rustdoc::missing_doc_code_examples 2>&1 | grep -E -A1 '^warning: missing code example' >&2 || true
+  echo "doc-coverage: FAILED" >&2
+  exit 1
+fi
+echo "doc-coverage: OK (100.0% documented, 100.0% with examples)"
