@@ -1,18 +1,22 @@
 //! [`Mlp<D, H, K, T>`]: one ReLU hidden layer, `K` outputs; inference, training forward,
-//! backward, and the one-call training step.
+//! backward, and the lean step's workspace. The training steps, which take an optimizer, are
+//! in [`crate::nn::optim`] (`mlp_step`, `lean_step`): optimizers depend on the model, not the
+//! other way round.
 
 mod backward;
 mod batch;
 mod config;
 mod infer;
 mod lean;
-mod step;
+mod no_randomness;
 mod workspace;
 
+pub(crate) use backward::grad_w1;
 pub use batch::{Batch, Targets};
 pub use config::{StepStats, TrainConfig};
 pub use lean::LeanWorkspace;
-pub(crate) use step::NoRandomness;
+pub(crate) use lean::{all_within, grad_w1_row, lean_d_logits, max_abs, sgd_row};
+pub(crate) use no_randomness::NoRandomness;
 pub use workspace::Workspace;
 
 use rand::Rng;
@@ -20,8 +24,6 @@ use rand::Rng;
 use crate::nn::init::glorot_uniform;
 #[cfg(doc)]
 use crate::nn::loss::Loss;
-#[cfg(doc)]
-use crate::nn::optim::Optimizer;
 use crate::{Matrix, Scalar, Vector};
 
 /// A multilayer perceptron: `D` inputs, `H` ReLU hidden units, `K` outputs (logits).
@@ -61,7 +63,7 @@ pub struct Mlp<const D: usize, const H: usize, const K: usize, T = f32> {
 }
 
 /// The gradients of an [`Mlp<D, H, K, T>`]'s parameters, field for field. Filled by
-/// [`Mlp::backward`]; consumed by an [`Optimizer`].
+/// [`Mlp::backward`]; consumed by an [`Optimizer`](crate::nn::optim::Optimizer).
 ///
 /// # Examples
 /// ```

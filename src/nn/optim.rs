@@ -11,6 +11,8 @@
 //! [`Sgd`] one step is exactly `theta <- theta - lr (dJ/dtheta + 2 lambda theta)`.
 
 mod adam;
+mod lean_step;
+mod mlp_step;
 mod momentum;
 pub mod seq;
 

@@ -118,7 +118,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// The backward pass up to the hidden layer: checks, the loss, `dZ2` (in place of the
     /// logits), `dW2`, `db2`, `dZ1` (in `ws.d_hidden`) and `db1`. Everything but `dW1` and
     /// the L2 terms. Returns the mean loss.
-    pub(super) fn backward_to_hidden<const B: usize>(
+    pub(crate) fn backward_to_hidden<const B: usize>(
         &self,
         batch: &Batch<'_, B, D, K, T>,
         cfg: &TrainConfig,
@@ -192,7 +192,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     }
 
     /// Adds the L2 terms to the gradients in `ws.grads` and checks that they are finite.
-    pub(super) fn finish_gradients<const B: usize>(
+    pub(crate) fn finish_gradients<const B: usize>(
         &self,
         cfg: &TrainConfig,
         ws: &mut Workspace<B, D, H, K, T>,
@@ -228,7 +228,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
 
 /// `dW1 = X^T dZ1` over the rows both have: on a Cortex-M with a full batch, the dense-row
 /// kernel a row of `dW1` at a time; else the portable product.
-pub(super) fn grad_w1<const B: usize, const D: usize, const H: usize, T: Scalar>(
+pub(crate) fn grad_w1<const B: usize, const D: usize, const H: usize, T: Scalar>(
     x: &[[T; D]],
     d_hidden: &[[T; H]],
     out: &mut [[T; H]; D],

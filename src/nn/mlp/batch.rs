@@ -57,7 +57,7 @@ pub struct Batch<'a, const B: usize, const D: usize, const K: usize, T = f32> {
     pub(crate) targets: Targets<'a, B, K, T>,
     len: usize,
     /// The largest `|x|` of the valid rows (bounds the weight gradient in the fused SGD step).
-    pub(super) max_abs_input: T,
+    pub(crate) max_abs_input: T,
 }
 
 impl<'a, const B: usize, const D: usize, const K: usize, T: Scalar> Batch<'a, B, D, K, T> {

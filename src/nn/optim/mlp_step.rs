@@ -1,10 +1,10 @@
-//! The one-call training step: [`Mlp::train_step`], its fused SGD path, and
-//! [`Mlp::train_step_deterministic`].
+//! The one-call training step of an [`Mlp`]: [`Mlp::train_step`], its fused SGD path, and
+//! [`Mlp::train_step_deterministic`]. Here rather than in [`crate::nn::mlp`] because it is
+//! generic over the [`Optimizer`]: optimizers depend on the model, not the other way round.
 
 use rand::Rng;
 
-use super::backward::grad_w1;
-use super::{Batch, Mlp, StepStats, TrainConfig, Workspace};
+use crate::nn::mlp::{Batch, Mlp, NoRandomness, StepStats, TrainConfig, Workspace, grad_w1};
 use crate::nn::optim::{
     Optimizer, all_finite_after, check_sgd_update, sgd_learning_rate, sgd_update,
 };
@@ -194,23 +194,5 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
             return Err(Error::DropoutNeedsRng);
         }
         self.train_step(batch, cfg, ws, optimizer, &mut NoRandomness)
-    }
-}
-
-/// A generator for steps without dropout, which draw nothing: it is never called, and would
-/// give zeros if it were.
-pub(crate) struct NoRandomness;
-
-impl rand::TryRng for NoRandomness {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
-        Ok(0)
-    }
-    fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
-        Ok(0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
-        dst.fill(0);
-        Ok(())
     }
 }
