@@ -164,6 +164,12 @@ macro_rules! parameter_set {
                 ]
             }
         }
+
+        impl<const D: usize, const H: usize, const K: usize, T: Scalar> crate::nn::layer::Zeros
+            for $Ty<D, H, K, T>
+        {
+            const ZEROS: Self = Self::zeros();
+        }
     };
 }
 parameter_set!(Mlp);

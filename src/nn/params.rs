@@ -212,12 +212,6 @@ macro_rules! mlp_params {
                 mlp_info(i, D, H, K)
             }
         }
-
-        impl<const D: usize, const H: usize, const K: usize, T: Scalar> crate::nn::layer::Zeros
-            for $Ty<D, H, K, T>
-        {
-            const ZEROS: Self = Self::zeros();
-        }
     };
 }
 mlp_params!(Mlp);
