@@ -1,6 +1,6 @@
 //! [`Label<K>`]: a class index that can only hold `0..K`.
 
-use crate::{Error, Result};
+use crate::{Error, Result, Scalar};
 
 /// A class label of a `K`-class problem, checked once when made: it always holds `0..K`.
 ///
@@ -107,6 +107,23 @@ impl<const K: usize> Label<K> {
                 classes: K,
             }),
         }
+    }
+
+    /// The class of one input row of a network (`Mlp::classify`, `Seq::classify`): the
+    /// argmax of `logits(x)`, with [`Error::NonFiniteInput`] (row 0) for a NaN or infinite
+    /// input and [`Error::NonFiniteOutput`] for a non-finite logit.
+    pub(crate) fn classify_finite<T: Scalar, const D: usize>(
+        x: &[T; D],
+        logits: impl FnOnce(&[T; D]) -> [T; K],
+    ) -> Result<Self> {
+        if let Some(col) = x.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteInput { row: 0, col });
+        }
+        let logits = logits(x);
+        if let Some(index) = logits.iter().position(|z| !z.is_finite()) {
+            return Err(Error::NonFiniteOutput { index });
+        }
+        Self::argmax(&logits)
     }
 }
 

@@ -5,7 +5,6 @@ use rand::Rng;
 
 use super::{Batch, IS_BIAS, Mlp, StepStats, TrainConfig, Workspace};
 use crate::nn::dropout::Dropout;
-use crate::nn::loss::Loss;
 use crate::{Error, Result, Scalar, Vector, kernels};
 
 impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> {
@@ -125,15 +124,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
         ws: &mut Workspace<B, D, H, K, T>,
     ) -> Result<T> {
         let n = batch.len();
-        if ws.len != n {
-            return Err(Error::WorkspaceMismatch {
-                workspace_rows: ws.len,
-                batch_rows: n,
-            });
-        }
-        if cfg.loss == Loss::MeanSquaredError && cfg.smoothing.alpha() != 0.0 {
-            return Err(Error::SmoothingNotApplicable);
-        }
+        cfg.check_step(ws.len, n)?;
         // dZ2, in place of the logits.
         let inv_n = T::from_f64(1.0 / n as f64);
         let mut loss_sum = T::ZERO;

@@ -1,10 +1,8 @@
 //! How to train ([`TrainConfig`]) and what a step measured ([`StepStats`]).
 
-#[cfg(doc)]
-use crate::Error;
-use crate::Scalar;
 use crate::nn::dropout::Dropout;
 use crate::nn::loss::{L2, LabelSmoothing, Loss};
+use crate::{Error, Result, Scalar};
 
 /// How to train: the loss, and the optional L2 penalty, dropout on the hidden layer and
 /// label smoothing. Every field is validated when made, so a config is always usable.
@@ -32,6 +30,22 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
+    /// The checks of a training step before it changes anything: a workspace sized for the
+    /// batch ([`Error::WorkspaceMismatch`]), no label smoothing with MSE
+    /// ([`Error::SmoothingNotApplicable`]).
+    pub(crate) fn check_step(&self, workspace_rows: usize, batch_rows: usize) -> Result<()> {
+        if workspace_rows != batch_rows {
+            return Err(Error::WorkspaceMismatch {
+                workspace_rows,
+                batch_rows,
+            });
+        }
+        if self.loss == Loss::MeanSquaredError && self.smoothing.alpha() != 0.0 {
+            return Err(Error::SmoothingNotApplicable);
+        }
+        Ok(())
+    }
+
     /// A config with this loss and no regularization.
     ///
     /// # Examples

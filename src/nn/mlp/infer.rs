@@ -105,14 +105,7 @@ impl<const D: usize, const H: usize, const K: usize, T: Scalar> Mlp<D, H, K, T> 
     /// # Ok::<(), ctensor::Error>(())
     /// ```
     pub fn classify(&self, x: &[T; D]) -> Result<Label<K>> {
-        if let Some(col) = x.iter().position(|v| !v.is_finite()) {
-            return Err(Error::NonFiniteInput { row: 0, col });
-        }
-        let logits = self.logits(x);
-        if let Some(index) = logits.iter().position(|z| !z.is_finite()) {
-            return Err(Error::NonFiniteOutput { index });
-        }
-        Label::argmax(&logits)
+        Label::classify_finite(x, |x| self.logits(x))
     }
 
     /// The prediction for one sample: the outputs through the output activation of `loss`,

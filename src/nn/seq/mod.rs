@@ -7,9 +7,11 @@ pub mod train;
 
 use rand::Rng;
 
+#[cfg(doc)]
+use crate::Error;
 use crate::nn::layer::{Forward, Train, Zeros};
 use crate::nn::params::Params;
-use crate::{Error, Label, Matrix, Result, Scalar};
+use crate::{Label, Matrix, Result, Scalar};
 
 /// A feed-forward network: the chain of layers `L` (a tuple of up to 8 layers or chains,
 /// see [`chain`](crate::nn::chain)), whose type spells every shape.
@@ -305,14 +307,7 @@ impl<L: Forward> Seq<L> {
     where
         L: Forward<In = [T; D], Out = [T; K]>,
     {
-        if let Some(col) = x.iter().position(|v| !v.is_finite()) {
-            return Err(Error::NonFiniteInput { row: 0, col });
-        }
-        let logits = self.logits(x);
-        if let Some(index) = logits.iter().position(|z| !z.is_finite()) {
-            return Err(Error::NonFiniteOutput { index });
-        }
-        Label::argmax(&logits)
+        Label::classify_finite(x, |x| self.logits(x))
     }
 }
 

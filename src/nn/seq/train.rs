@@ -10,7 +10,6 @@ use crate::kernels;
 use crate::nn::arch::LayerKind;
 use crate::nn::dropout::Dropout;
 use crate::nn::layer::{Row, RowBlock, Train, TrainContext, Zeros};
-use crate::nn::loss::Loss;
 use crate::nn::mlp::{Batch, NoRandomness, StepStats, TrainConfig};
 use crate::nn::optim::seq::SeqOptimizer;
 use crate::nn::params::Params;
@@ -172,15 +171,7 @@ impl<L: Train> Seq<L> {
         L: Train<In = [T; D], Out = [T; K], Scalar = T>,
     {
         let n = batch.len();
-        if ws.len != n {
-            return Err(Error::WorkspaceMismatch {
-                workspace_rows: ws.len,
-                batch_rows: n,
-            });
-        }
-        if cfg.loss == Loss::MeanSquaredError && cfg.smoothing.alpha() != 0.0 {
-            return Err(Error::SmoothingNotApplicable);
-        }
+        cfg.check_step(ws.len, n)?;
         // dJ/d outputs, in place of the outputs.
         let outputs = &mut ws.outputs.block_rows_mut()[..n];
         let inv_n = T::from_f64(1.0 / n as f64);
