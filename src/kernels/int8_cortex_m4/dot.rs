@@ -13,8 +13,8 @@
 //! the row, `I >= 4`), against the buffer's last word, whose `4 - r` first inputs are 0: no
 //! input is left for Rust, and no byte outside the rows is read. When it is 1, the last
 //! weight of each row is one `LDRSB` and one `SMLABT` with the buffer's last input (the top
-//! half of its last word): 2 instructions a row where a pass of a last word took 5 (`byte`
-//! in [`Plan`]). Up to 16 full passes are
+//! half of its last word): 2 instructions a row where a pass of a last word took 5 (`r = 1`
+//! in [`Plan`]: [`byte_plan`]). Up to 16 full passes are
 //! unrolled, longer rows loop over 8 passes at a time. The last load of row 0 moves `r5` on
 //! to [`Plan`]'s end (the next group's row 0, or the end of row 0 for the last rows).
 
@@ -37,9 +37,7 @@ pub(super) struct Plan {
     pub(super) halfinc: usize,
     /// 1 if a half pass of the last, partial word ends the row (at `r - 4`).
     pub(super) halftail: usize,
-    /// 1 if the row ends with one byte (`I mod 4 = 1`), multiplied alone.
-    pub(super) byte: usize,
-    /// Row 0's pointer increment at that byte (0: none).
+    /// Row 0's pointer increment at the last byte, multiplied alone when `r = 1` (0: none).
     pub(super) byteinc: usize,
     /// Where the buffer's last word is from `r4` at that byte.
     pub(super) bytex: usize,
@@ -61,11 +59,7 @@ pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
     let odd = words % 2 == 1;
     let tailpass = r != 0 && !odd;
     let normal = full - tailpass as usize;
-    let (loops, mut rem) = if normal <= 16 {
-        (0, normal)
-    } else {
-        (normal / 8, normal % 8)
-    };
+    let (loops, mut rem) = unroll(normal);
     // Where `r5` is after the full passes (8 bytes each), and where it must end.
     let at = 8 * full;
     let end = if group { 4 * inputs } else { at };
@@ -78,7 +72,6 @@ pub(super) const fn plan(inputs: usize, group: bool, ldrd: bool) -> Plan {
         half: (odd && r == 0) as usize,
         halfinc: 0,
         halftail: (odd && r != 0) as usize,
-        byte: 0,
         byteinc: 0,
         bytex: 0,
         r,
@@ -113,11 +106,7 @@ const fn byte_plan(inputs: usize, group: bool) -> Plan {
     let words = inputs / 4;
     let full = words / 2;
     let half = words % 2;
-    let (loops, rem) = if full <= 16 {
-        (0, full)
-    } else {
-        (full / 8, full % 8)
-    };
+    let (loops, rem) = unroll(full);
     // From the last byte (`inputs - 1` from row 0's start) to where `r5` must end.
     let inc = if group { 4 * inputs - (inputs - 1) } else { 0 };
     let fits = inc <= 255;
@@ -130,11 +119,20 @@ const fn byte_plan(inputs: usize, group: bool) -> Plan {
         half,
         halfinc: 4 * half,
         halftail: 0,
-        byte: 1,
         byteinc: if fits { inc } else { 0 },
         bytex: 8 * half + 4,
         r: 1,
         add: if fits { 0 } else { inc },
+    }
+}
+
+/// `passes` full passes as ([`Plan::loops`], [`Plan::rem`]): all unrolled up to 16, else
+/// loops of 8 and the rest unrolled.
+const fn unroll(passes: usize) -> (usize, usize) {
+    if passes <= 16 {
+        (0, passes)
+    } else {
+        (passes / 8, passes % 8)
     }
 }
 
@@ -369,7 +367,7 @@ macro_rules! passes {
             ".endif\n",
             ".if {",
             $p,
-            "byte}\n",
+            "r} == 1\n",
             byte!($p),
             ".endif\n",
             ".if {",
